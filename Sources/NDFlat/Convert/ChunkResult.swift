@@ -1,0 +1,26 @@
+/// What a worker made of one chunk, written out by the consumer in input order.
+final class ChunkResult: @unchecked Sendable {
+  var sequence = 0
+  var inputIndex = 0
+  var output = ByteArena(capacity: 1 << 16)
+  var counters = RunCounters()
+  /// Rejections with line numbers relative to the chunk (made absolute by the consumer).
+  var rejections: [Rejection] = []
+  /// Column names first met in this chunk, in order (discovery pass).
+  var newColumns: [[UInt8]] = []
+  /// Lines in the chunk (blank ones included).
+  var lineCount = 0
+  /// A fatal error inside the worker.
+  var error: NDFlatError?
+
+  deinit { output.release() }
+
+  func reset() {
+    output.count = 0
+    counters = RunCounters()
+    rejections.removeAll(keepingCapacity: true)
+    newColumns.removeAll()
+    lineCount = 0
+    error = nil
+  }
+}

@@ -1,0 +1,27 @@
+/// Everything that shapes a conversion. The defaults match the CLI's.
+public struct ConvertOptions: Sendable {
+  /// Output form.
+  public var format: OutputFormat = .csv
+  /// Exactly these columns in this order; `nil` means all columns (first-seen union).
+  public var fields: [FieldSpec]? = nil
+  /// How arrays flatten.
+  public var arrays: ArrayMode = .json
+  /// CSV/TSV text for null and absent values.
+  public var nullText: String = ""
+  /// Joins key segments into column names.
+  public var separator: String = "."
+  /// Write the header line (CSV/TSV).
+  public var header: Bool = true
+  /// A record (line) longer than this is rejected.
+  public var maxRecordBytes: Int = 64 << 20
+  /// Objects and arrays nested deeper than this are rejected.
+  public var maxDepth: Int = 1000
+  /// The most columns a run may produce.
+  public var maxColumns: Int = 100_000
+  /// Worker threads (1 = no extra threads).
+  public var threads: Int = 1
+  /// Bytes per chunk handed to a worker.
+  public var chunkSize: Int = 2 << 20
+
+  public init() {}
+}

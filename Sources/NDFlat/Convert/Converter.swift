@@ -1,0 +1,234 @@
+import Foundation
+
+/// Where converted output goes.
+public enum OutputTarget: Sendable {
+  case standardOutput
+  /// A file, written under a temporary name and renamed at the end.
+  case file(String)
+}
+
+/// What a finished run did.
+public struct RunReport: Sendable {
+  /// Records read, written, filtered, rejected; rows; warnings.
+  public var counters = RunCounters()
+  /// The output's column names (CSV/TSV header, or the fields asked for).
+  public var columns: [String] = []
+  /// Input bytes as read from disk (compressed size for gzip).
+  public var bytesRead = 0
+  /// Decompressed input bytes.
+  public var bytesDecoded = 0
+  /// Wall-clock seconds.
+  public var elapsed: Double = 0
+}
+
+/// Converts NDJSON exports into CSV, TSV or flattened NDJSON.
+///
+/// ```swift
+/// var options = ConvertOptions()
+/// options.fields = FieldSpec.parseList("metadata.event_name,metadata.event_time")
+/// let report = try Converter(options: options).convert([.file("events.ndjson")], to: .file("out.csv"))
+/// ```
+public final class Converter {
+  public let options: ConvertOptions
+  /// Called for every rejected record, in input order.
+  public var onRejection: ((Rejection) -> Void)?
+  /// When set, each rejected record's exact bytes are written here, one per line.
+  public var rejectsPath: String?
+
+  public init(options: ConvertOptions) throws {
+    guard options.threads >= 1 else { throw NDFlatError(.usage, "--threads must be at least 1") }
+    if let fields = options.fields, fields.isEmpty {
+      throw NDFlatError(.usage, "--fields needs at least one field")
+    }
+    self.options = options
+  }
+
+  /// Does the run need the column union before the first row (two passes)?
+  var needsDiscovery: Bool { options.fields == nil && options.format != .json }
+
+  /// Converts `inputs` (standard input when empty) into `target`.
+  public func convert(_ inputs: [InputSource], to target: OutputTarget) throws -> RunReport {
+    let started = Date()
+    var sources = inputs.isEmpty ? [.standardInput] : inputs
+    var spool: String?
+    defer {
+      if let spool {
+        unlink(spool)
+        TemporaryFiles.forget(spool)
+      }
+    }
+    if needsDiscovery, let index = sources.firstIndex(of: .standardInput) {
+      let path = try spoolStandardInput()
+      spool = path
+      sources[index] = .file(path)
+    }
+    let names = inputs.isEmpty ? ["<stdin>"] : inputs.map(\.description)
+
+    var report = RunReport()
+    let layout = try columnLayout(sources, names: names)
+    report.columns = layout.names.map { String(decoding: $0, as: UTF8.self) }
+
+    let output: OutputFile
+    switch target {
+    case .standardOutput: output = OutputFile(standardOutput: ())
+    case .file(let path): output = try OutputFile(path: path)
+    }
+    let rejects = try rejectsPath.map { try OutputFile(path: $0) }
+    do {
+      try writePass(sources, names: names, layout: layout, output: output, rejects: rejects, report: &report)
+      try output.commit()
+      try rejects?.commit()
+    } catch {
+      output.discard()
+      rejects?.discard()
+      throw error
+    }
+    report.elapsed = Date().timeIntervalSince(started)
+    return report
+  }
+
+  // MARK: Columns
+
+  /// Output columns: names for the header, the slot each reads, and the registry behind them.
+  struct ColumnLayout {
+    var names: [[UInt8]]
+    var slots: [Int32]
+    var registry: ColumnRegistry
+    /// Field paths for the trie (fields mode only).
+    var fieldPaths: [[[UInt8]]]
+  }
+
+  private func columnLayout(_ sources: [InputSource], names: [String]) throws -> ColumnLayout {
+    if let fields = options.fields {
+      var registry = ColumnRegistry()
+      var slots: [Int32] = []
+      var paths: [[[UInt8]]] = []
+      for field in fields {
+        let segments = field.segments(separator: options.separator)
+        let slot = registry.slot(for: Array(field.path.utf8))
+        if Int(slot) == paths.count { paths.append(segments) }
+        slots.append(slot)
+      }
+      return ColumnLayout(
+        names: fields.map { Array($0.name.utf8) }, slots: slots, registry: registry, fieldPaths: paths)
+    }
+    guard needsDiscovery else {
+      return ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: [])
+    }
+    let registry = try discoverColumns(sources, names: names)
+    return ColumnLayout(
+      names: registry.names, slots: (0..<Int32(registry.count)).map { $0 }, registry: registry,
+      fieldPaths: [])
+  }
+
+  /// Pass one: the union of all flattened paths, in first-seen order.
+  private func discoverColumns(_ sources: [InputSource], names: [String]) throws -> ColumnRegistry {
+    let workers = try (0..<options.threads).map { _ in
+      try makeWorker(
+        layout: ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: []),
+        discovery: true, names: names)
+    }
+    var registry = ColumnRegistry()
+    let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+    try pipeline.run(sources) { result in
+      for name in result.newColumns where registry.existingSlot(for: name) == nil {
+        if registry.count >= options.maxColumns {
+          throw NDFlatError(.limit, "more than \(options.maxColumns) columns (--max-columns)")
+        }
+        _ = registry.slot(for: name)
+      }
+    }
+    return registry
+  }
+
+  // MARK: Workers
+
+  func makeWorker(layout: ColumnLayout, discovery: Bool, names: [String]) throws -> Worker {
+    let mode: Extraction.Mode = options.fields == nil ? .allColumns : .fields
+    var extraction = Extraction(
+      mode: mode, arraysIndexed: options.arrays == .index, keepValues: !discovery,
+      maxDepth: options.maxDepth, maxColumns: options.maxColumns,
+      separator: Array(options.separator.utf8), registry: layout.registry)
+    if mode == .fields {
+      for (slot, segments) in layout.fieldPaths.enumerated() {
+        var node = PathTrie.root
+        for segment in segments {
+          extraction.trie.node(node).pointee.hasWantedBelow = true
+          node = extraction.trie.findOrInsert(parent: node, segment: segment)
+        }
+        extraction.trie.node(node).pointee.slot = Int32(slot)
+      }
+    }
+    var formatter = RowFormatter(
+      format: options.format, nullText: Array(options.nullText.utf8), lineEnding: [0x0A],
+      dynamicKeys: options.format == .json && options.fields == nil)
+    formatter.setColumns(names: layout.names, slots: layout.slots)
+    return try Worker(
+      extraction: extraction, formatter: formatter, discovery: discovery,
+      maxRecordBytes: options.maxRecordBytes, keepRejectedBytes: rejectsPath != nil, inputNames: names)
+  }
+
+  // MARK: Writing
+
+  private func writePass(
+    _ sources: [InputSource], names: [String], layout: ColumnLayout, output: OutputFile,
+    rejects: OutputFile?, report: inout RunReport
+  ) throws {
+    let workers = try (0..<options.threads).map { _ in
+      try makeWorker(layout: layout, discovery: false, names: names)
+    }
+    if options.format != .json && options.header {
+      var header = ByteArena(capacity: 1024)
+      defer { header.release() }
+      workers[0].formatter.writeHeader(into: &header)
+      try output.write(header.bytes)
+    }
+    let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+    var readers: [ByteReader] = []
+    pipeline.onOpen = { _, reader in readers.append(reader) }
+    var currentInput = -1
+    var lineBase = 0
+    var counters = RunCounters()
+    try pipeline.run(sources) { result in
+      if result.inputIndex != currentInput {
+        currentInput = result.inputIndex
+        lineBase = 0
+      }
+      try output.write(result.output.bytes)
+      for var rejection in result.rejections {
+        rejection.line += lineBase
+        onRejection?(rejection)
+        if let rejects {
+          try rejects.write(rejection.bytes)
+          try rejects.write([0x0A])
+        }
+      }
+      lineBase += result.lineCount
+      counters.add(result.counters)
+    }
+    report.counters = counters
+    report.bytesRead = readers.reduce(0) { $0 + $1.rawBytesRead }
+  }
+
+  // MARK: Standard input
+
+  /// Copies standard input to a temporary file so it can be read twice.
+  private func spoolStandardInput() throws -> String {
+    let (fd, path) = try TemporaryFiles.create(near: nil, prefix: "ndflat-stdin")
+    defer { close(fd) }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    do {
+      while true {
+        let n = try SystemCalls.read(0, buffer, 1 << 20, name: "<stdin>")
+        if n == 0 { break }
+        try SystemCalls.writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: n), name: path)
+      }
+    } catch {
+      unlink(path)
+      TemporaryFiles.forget(path)
+      throw error
+    }
+    return path
+  }
+}

@@ -1,0 +1,32 @@
+/// One requested column: `path`, or `NAME=path` to rename it.
+public struct FieldSpec: Sendable, Hashable {
+  /// The header name.
+  public var name: String
+  /// The flattened path, segments joined by the separator; a numeric segment indexes an array.
+  public var path: String
+
+  public init(name: String, path: String) {
+    self.name = name
+    self.path = path
+  }
+
+  /// Parses `path` or `NAME=path`.
+  public init(parsing text: String) {
+    if let equals = text.firstIndex(of: "=") {
+      self.init(name: String(text[..<equals]), path: String(text[text.index(after: equals)...]))
+    } else {
+      self.init(name: text, path: text)
+    }
+  }
+
+  /// Parses a comma-separated list such as `a,b,NAME=c.d`.
+  public static func parseList(_ list: String) -> [FieldSpec] {
+    list.split(separator: ",", omittingEmptySubsequences: true).map { FieldSpec(parsing: String($0)) }
+  }
+
+  /// The path's segments split on `separator`.
+  func segments(separator: String) -> [[UInt8]] {
+    guard !separator.isEmpty else { return [Array(path.utf8)] }
+    return path.split(separator: separator, omittingEmptySubsequences: false).map { Array($0.utf8) }
+  }
+}

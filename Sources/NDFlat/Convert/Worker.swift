@@ -1,0 +1,169 @@
+import Glibc
+
+/// Parses chunks of records with its own yajl handle and extraction state and
+/// formats them into its own output buffer. One per thread; never shared.
+final class Worker: @unchecked Sendable {
+  let extraction: UnsafeMutablePointer<Extraction>
+  private var handle: YajlHandle
+  var formatter: RowFormatter
+  private let discovery: Bool
+  private let maxRecordBytes: Int
+  private let keepRejectedBytes: Bool
+  private let inputNames: [String]
+
+  init(
+    extraction: Extraction, formatter: RowFormatter, discovery: Bool, maxRecordBytes: Int,
+    keepRejectedBytes: Bool, inputNames: [String]
+  ) throws {
+    self.extraction = .allocate(capacity: 1)
+    self.extraction.initialize(to: extraction)
+    guard let handle = YajlHandle(context: self.extraction) else {
+      self.extraction.pointee.release()
+      self.extraction.deinitialize(count: 1)
+      self.extraction.deallocate()
+      throw NDFlatError(.limit, "cannot allocate a yajl parser")
+    }
+    self.handle = handle
+    self.formatter = formatter
+    self.discovery = discovery
+    self.maxRecordBytes = maxRecordBytes
+    self.keepRejectedBytes = keepRejectedBytes
+    self.inputNames = inputNames
+  }
+
+  deinit {
+    handle.free()
+    formatter.release()
+    extraction.pointee.release()
+    extraction.deinitialize(count: 1)
+    extraction.deallocate()
+  }
+
+  /// Converts every line of `chunk` into `result`.
+  func process(_ chunk: Chunk, into result: ChunkResult) {
+    result.reset()
+    result.sequence = chunk.sequence
+    result.inputIndex = chunk.inputIndex
+    let columnsBefore = extraction.pointee.registry.count
+    let base = UnsafePointer(chunk.bytes.base)
+    let count = chunk.bytes.count
+    var start = 0
+    if chunk.isInputStart && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+      start = 3
+    }
+    var line = 0
+    var lastRecordUnterminated = false
+    while start < count {
+      let newline = memchr(base + start, 0x0A, count - start)
+      let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+      line += 1
+      let bytes = UnsafeRawBufferPointer(start: base + start, count: end - start)
+      if !isBlank(bytes) {
+        lastRecordUnterminated = newline == nil
+        processRecord(bytes, line: line, offset: chunk.startOffset + start, into: result)
+      }
+      start = end + 1
+    }
+    if let length = chunk.oversizeLength {
+      line += 1
+      result.counters.recordsRead += 1
+      reject(
+        "record is \(length) bytes, over the limit of \(maxRecordBytes) bytes (--max-record-bytes)",
+        line: line, offset: chunk.startOffset, column: nil, bytes: UnsafeRawBufferPointer(start: nil, count: 0),
+        into: result)
+    }
+    if let damage = chunk.damage {
+      if lastRecordUnterminated, let last = result.rejections.last, last.line == line {
+        result.rejections[result.rejections.count - 1].reason = "\(last.reason); \(damage)"
+      } else {
+        line += 1
+        result.counters.recordsRead += 1
+        reject(
+          damage, line: line, offset: chunk.startOffset + count, column: nil,
+          bytes: UnsafeRawBufferPointer(start: nil, count: 0), into: result)
+      }
+    }
+    result.lineCount = line
+    result.counters.lines = line
+    if discovery {
+      let names = extraction.pointee.registry.names
+      if names.count > columnsBefore { result.newColumns = Array(names[columnsBefore...]) }
+    }
+  }
+
+  @inline(__always)
+  private func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    for byte in bytes where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+    return true
+  }
+
+  private func processRecord(
+    _ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult
+  ) {
+    result.counters.recordsRead += 1
+    if bytes.count > maxRecordBytes {
+      reject(
+        "record is \(bytes.count) bytes, over the limit of \(maxRecordBytes) bytes (--max-record-bytes)",
+        line: line, offset: offset, column: nil, bytes: bytes, into: result)
+      return
+    }
+    extraction.pointee.beginRecord(line: bytes)
+    let outcome = handle.parse(bytes)
+    if outcome == .ok && extraction.pointee.isComplete {
+      guard extraction.pointee.commitRecord() else {
+        reject(
+          "too many columns: the run would pass \(extraction.pointee.maxColumns) (--max-columns)",
+          line: line, offset: offset, column: nil, bytes: bytes, into: result)
+        return
+      }
+      result.counters.recordsWritten += 1
+      if !discovery {
+        result.counters.rowsWritten += 1
+        formatter.writeRow(extraction, into: &result.output)
+      }
+      return
+    }
+    var finalOutcome = outcome
+    if outcome == .ok {
+      // The line ended inside a value: let yajl say what is missing.
+      finalOutcome = handle.complete()
+    }
+    let reason: String
+    var column: Int? = max(1, handle.bytesConsumed)
+    switch finalOutcome {
+    case .canceled:
+      reason = failureReason(extraction.pointee.failure)
+    case .error:
+      reason = "invalid JSON: " + handle.errorMessage(for: bytes)
+    case .ok:
+      reason = "invalid JSON: the record is incomplete"
+      column = bytes.count + 1
+    }
+    handle.renew()
+    reject(reason, line: line, offset: offset, column: column, bytes: bytes, into: result)
+  }
+
+  private func failureReason(_ failure: ExtractFailure) -> String {
+    switch failure {
+    case .notObject: return "not a JSON object"
+    case .tooDeep: return "nested deeper than \(extraction.pointee.maxDepth) levels (--max-depth)"
+    case .tooManyColumns:
+      return "too many columns: the run would pass \(extraction.pointee.maxColumns) (--max-columns)"
+    case .multipleValues: return "more than one JSON value on the line"
+    case .none: return "stopped by the extractor"
+    }
+  }
+
+  private func reject(
+    _ reason: String, line: Int, offset: Int, column: Int?, bytes: UnsafeRawBufferPointer,
+    into result: ChunkResult
+  ) {
+    result.counters.recordsRejected += 1
+    guard !discovery else { return }
+    let kept = keepRejectedBytes ? bytes : UnsafeRawBufferPointer(rebasing: bytes.prefix(512))
+    result.rejections.append(
+      Rejection(
+        input: inputNames[result.inputIndex], line: line, offset: offset, column: column,
+        reason: reason, bytes: Array(kept)))
+  }
+}

@@ -1,0 +1,32 @@
+/// A run of whole records cut from one input, handed to a worker.
+///
+/// The chunk owns its bytes. Line numbers are counted by the worker (relative to
+/// the chunk) and made absolute in input order by the writer.
+final class Chunk: @unchecked Sendable {
+  /// Position in the run, for writing results in input order.
+  var sequence = 0
+  /// Index of the input (file) in the run, for messages.
+  var inputIndex = 0
+  /// The byte offset of `bytes[0]` in its (decompressed) input.
+  var startOffset = 0
+  /// The input's first chunk: a UTF-8 BOM at its start is skipped.
+  var isInputStart = false
+  var bytes: ByteArena
+  /// A line longer than the record limit that the reader skipped: its length.
+  var oversizeLength: Int?
+  /// The reader hit a damaged end (truncated gzip): the reason, reported after this chunk's records.
+  var damage: String?
+
+  init(capacity: Int) { bytes = ByteArena(capacity: capacity) }
+
+  deinit { bytes.release() }
+
+  /// Makes the chunk ready for reuse.
+  func reset() {
+    bytes.count = 0
+    oversizeLength = nil
+    damage = nil
+    isInputStart = false
+    startOffset = 0
+  }
+}

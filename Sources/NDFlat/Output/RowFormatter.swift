@@ -1,0 +1,153 @@
+/// Writes the current record of an ``Extraction`` as one row (CSV, TSV) or one
+/// flat object (NDJSON) into a byte arena. One per worker.
+struct RowFormatter {
+  let format: OutputFormat
+  let delimiter: UInt8
+  let nullText: [UInt8]
+  let lineEnding: [UInt8]
+  /// Fixed columns (CSV/TSV always, NDJSON with `--fields`): the slot behind each.
+  private var columnSlots: UnsafeVector<Int32>
+  private(set) var columnNames: [[UInt8]]
+  /// JSON-escaped keys, quoted and followed by `:`, per column (fixed) or per slot (dynamic).
+  private var keys = ByteArena(capacity: 1024)
+  private var keyRanges = UnsafeVector<Int>(capacity: 64)
+  /// NDJSON without `--fields`: keys in document order, named by slot.
+  let dynamicKeys: Bool
+
+  init(format: OutputFormat, nullText: [UInt8], lineEnding: [UInt8], dynamicKeys: Bool) {
+    self.format = format
+    self.delimiter = format == .tsv ? 0x09 : UInt8(ascii: ",")
+    self.nullText = nullText
+    self.lineEnding = lineEnding
+    self.dynamicKeys = dynamicKeys
+    self.columnSlots = UnsafeVector(capacity: 64)
+    self.columnNames = []
+  }
+
+  func release() {
+    columnSlots.release()
+    keys.release()
+    keyRanges.release()
+  }
+
+  /// Sets the fixed columns: output names and the slot each one reads.
+  mutating func setColumns(names: [[UInt8]], slots: [Int32]) {
+    columnNames = names
+    columnSlots.count = 0
+    for slot in slots { columnSlots.append(slot) }
+    keys.count = 0
+    keyRanges.count = 0
+    for name in names { appendKey(name) }
+  }
+
+  private mutating func appendKey(_ name: [UInt8]) {
+    keyRanges.append(keys.count)
+    keys.appendJSONString(name)
+    keys.append(UInt8(ascii: ":"))
+    keyRanges.append(keys.count)
+  }
+
+  /// The header line (CSV/TSV).
+  func writeHeader(into out: inout ByteArena) {
+    for (index, name) in columnNames.enumerated() {
+      if index > 0 { out.append(delimiter) }
+      name.withUnsafeBufferPointer { buffer in
+        guard let start = buffer.baseAddress else { return }
+        writeText(start, buffer.count, into: &out)
+      }
+    }
+    out.append(lineEnding)
+  }
+
+  @inline(__always)
+  private func writeText(_ bytes: UnsafePointer<UInt8>, _ length: Int, into out: inout ByteArena) {
+    if format == .tsv {
+      out.appendTSVField(bytes, length)
+    } else {
+      out.appendCSVField(bytes, length, delimiter: delimiter)
+    }
+  }
+
+  /// Writes the current record of `x`.
+  @inline(__always)
+  mutating func writeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    if format == .json {
+      if dynamicKeys { writeDocumentOrderObject(x, into: &out) } else { writeFixedObject(x, into: &out) }
+    } else {
+      writeDelimitedRow(x, into: &out)
+    }
+  }
+
+  private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    for column in 0..<columnSlots.count {
+      if column > 0 { out.append(delimiter) }
+      guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
+        out.append(nullText)
+        continue
+      }
+      switch entry.kind {
+      case .string, .number, .json:
+        writeText(x.pointee.bytes(of: entry), entry.length, into: &out)
+      case .trueValue: out.append(contentsOf: "true".utf8)
+      case .falseValue: out.append(contentsOf: "false".utf8)
+      case .null, .dead: out.append(nullText)
+      }
+    }
+    out.append(lineEnding)
+  }
+
+  private func writeFixedObject(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    out.append(UInt8(ascii: "{"))
+    var first = true
+    for column in 0..<columnSlots.count {
+      guard let entry = x.pointee.entry(forSlot: columnSlots[column]), entry.kind != .dead else {
+        continue
+      }
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      let start = keyRanges[column &* 2]
+      out.append(UnsafePointer(keys.base + start), keyRanges[column &* 2 &+ 1] &- start)
+      writeJSONValue(x, entry, into: &out)
+    }
+    out.append(UInt8(ascii: "}"))
+    out.append(UInt8(ascii: "\n"))
+  }
+
+  private mutating func writeDocumentOrderObject(
+    _ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena
+  ) {
+    out.append(UInt8(ascii: "{"))
+    var first = true
+    for index in 0..<x.pointee.entries.count {
+      let entry = x.pointee.entries[index]
+      if entry.kind == .dead { continue }
+      let slot = Int(x.pointee.trie.node(entry.node).pointee.slot)
+      if slot &* 2 >= keyRanges.count { addKeys(upTo: slot, from: x) }
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      let start = keyRanges[slot &* 2]
+      out.append(UnsafePointer(keys.base + start), keyRanges[slot &* 2 &+ 1] &- start)
+      writeJSONValue(x, entry, into: &out)
+    }
+    out.append(UInt8(ascii: "}"))
+    out.append(UInt8(ascii: "\n"))
+  }
+
+  private mutating func addKeys(upTo slot: Int, from x: UnsafeMutablePointer<Extraction>) {
+    let names = x.pointee.registry.names
+    while keyRanges.count / 2 <= slot { appendKey(names[keyRanges.count / 2]) }
+  }
+
+  @inline(__always)
+  private func writeJSONValue(
+    _ x: UnsafeMutablePointer<Extraction>, _ entry: Entry, into out: inout ByteArena
+  ) {
+    switch entry.kind {
+    case .string: out.appendJSONString(x.pointee.bytes(of: entry), entry.length)
+    case .number, .json: out.append(x.pointee.bytes(of: entry), entry.length)
+    case .trueValue: out.append(contentsOf: "true".utf8)
+    case .falseValue: out.append(contentsOf: "false".utf8)
+    case .null, .dead: out.append(contentsOf: "null".utf8)
+    }
+  }
+}

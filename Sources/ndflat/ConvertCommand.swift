@@ -1,0 +1,117 @@
+import NDFlat
+
+/// `ndflat [convert] [options] [FILE…]`: the main job.
+enum ConvertCommand {
+  static let options: [OptionSpec] = [
+    OptionSpec("fields", short: "f", value: "LIST", "exactly these columns, in order: a,b,NAME=path (data.0.type indexes an array)"),
+    OptionSpec("format", value: "FORMAT", "csv (default), tsv or json (flattened NDJSON)"),
+    OptionSpec("output", short: "o", value: "PATH", "write here (via a temporary name, renamed at the end); default stdout"),
+    OptionSpec("arrays", value: "MODE", "json (default: an array is one cell of compact JSON) or index (path.0, path.1, …)"),
+    OptionSpec("sep", value: "STR", "separator joining nested keys into column names (default '.')"),
+    OptionSpec("null", value: "TEXT", "CSV/TSV text for null and absent values (default empty)"),
+    OptionSpec("no-header", "write rows only, no header line"),
+    OptionSpec("rejects", value: "FILE", "keep each rejected record here, byte for byte, one per line"),
+    OptionSpec("max-record-bytes", value: "N", "reject records longer than N bytes (default 67108864)"),
+    OptionSpec("max-depth", value: "N", "reject records nested deeper than N levels (default 1000)"),
+    OptionSpec("max-columns", value: "N", "refuse to produce more than N columns (default 100000)"),
+    OptionSpec("threads", short: "j", value: "N", "worker threads (default: all cores)"),
+    OptionSpec("quiet", short: "q", "no summary on stderr (rejections are still reported)"),
+    OptionSpec("help", short: "h", "show this help"),
+  ]
+
+  static let help = """
+    Usage: ndflat [convert] [options] [FILE…]
+
+    Converts NDJSON event exports (Canvas Live Events, IMS Caliper, any NDJSON) into
+    CSV, TSV or flattened NDJSON. Reads the files in order, or standard input when
+    there is none or FILE is '-'. Gzip input is recognised by its content.
+
+    Without --fields, the columns are the union of every flattened path in the
+    whole input, in first-seen order (files are read twice; standard input is
+    spooled to a temporary file). Numbers keep their exact text; nested keys join
+    with '.'; an array is one cell holding its compact JSON.
+
+    Options:
+    \(OptionHelp.render(options))
+
+    Examples:
+      ndflat events.ndjson -o events.csv
+      ndflat -f metadata.event_name,metadata.event_time,user=metadata.user_id events.ndjson
+      zcat export.ndjson.gz | ndflat --format json > flat.ndjson
+      ndflat --format tsv --sep _ events.ndjson.gz -o events.tsv
+
+    Exit status: 0 all good, 3 finished but some records were rejected,
+    2 usage error, 1 fatal error (nothing is left under the output's name).
+    """
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let parsed = try OptionParser(specs: options).parse(arguments)
+    if parsed.has("help") {
+      Terminal.output(help + "\n")
+      return 0
+    }
+    var settings = ConvertOptions()
+    settings.threads = Machine.coreCount
+    if let fields = parsed.value("fields") {
+      settings.fields = FieldSpec.parseList(fields)
+      if settings.fields?.isEmpty ?? true { throw UsageError("--fields needs at least one field") }
+    }
+    if let format = parsed.value("format") {
+      guard let value = OutputFormat(rawValue: format) else {
+        throw UsageError("unknown --format '\(format)'; expected csv, tsv or json")
+      }
+      settings.format = value
+    }
+    if let arrays = parsed.value("arrays") {
+      guard let value = ArrayMode(rawValue: arrays) else {
+        throw UsageError("unknown --arrays '\(arrays)'; expected json or index")
+      }
+      settings.arrays = value
+    }
+    if let sep = parsed.value("sep") {
+      guard !sep.isEmpty else { throw UsageError("--sep must not be empty") }
+      settings.separator = sep
+    }
+    if let null = parsed.value("null") { settings.nullText = null }
+    if parsed.has("no-header") { settings.header = false }
+    settings.maxRecordBytes = try integer(parsed, "max-record-bytes", default: settings.maxRecordBytes, range: 1...(1 << 30))
+    settings.maxDepth = try integer(parsed, "max-depth", default: settings.maxDepth, range: 1...100_000)
+    settings.maxColumns = try integer(parsed, "max-columns", default: settings.maxColumns, range: 1...10_000_000)
+    settings.threads = try integer(parsed, "threads", default: settings.threads, range: 1...256)
+
+    let inputs = parsed.operands.map(InputSource.init(argument:))
+    let target: OutputTarget = parsed.value("output").map { .file($0) } ?? .standardOutput
+    let converter = try Converter(options: settings)
+    converter.rejectsPath = parsed.value("rejects")
+    let reporter = RejectionReporter()
+    converter.onRejection = { reporter.report($0) }
+    let report = try converter.convert(inputs, to: target)
+    reporter.finish()
+    if !parsed.has("quiet") { Summary.print(report) }
+    return report.counters.recordsRejected > 0 ? 3 : 0
+  }
+
+  static func integer(_ parsed: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+    guard let text = parsed.value(name) else { return value }
+    guard let number = Int(text), range.contains(number) else {
+      throw UsageError("--\(name) expects a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+    }
+    return number
+  }
+}
+
+/// Option lines for help texts.
+enum OptionHelp {
+  static func render(_ specs: [OptionSpec]) -> String {
+    let lefts = specs.map { spec -> String in
+      var left = spec.short.map { "-\($0), " } ?? "    "
+      left += "--" + spec.long
+      if let value = spec.valueName { left += " " + value }
+      return left
+    }
+    let width = (lefts.map(\.count).max() ?? 0) + 2
+    return zip(lefts, specs).map { left, spec in
+      "  " + left + String(repeating: " ", count: width - left.count) + spec.help
+    }.joined(separator: "\n")
+  }
+}
