@@ -3,6 +3,8 @@ import Foundation
 /// Where converted output goes.
 public enum OutputTarget: Sendable {
   case standardOutput
+  /// Kept in memory (see ``Converter/convertToBytes(_:)``).
+  case memory
   /// A file, written under a temporary name and renamed at the end.
   case file(String)
 }
@@ -46,8 +48,21 @@ public final class Converter {
   /// Does the run need the column union before the first row (two passes)?
   var needsDiscovery: Bool { options.fields == nil && options.format != .json }
 
+  /// Converts `inputs` and returns the output bytes (for tests and small inputs).
+  public func convertToBytes(_ inputs: [InputSource]) throws -> (output: [UInt8], report: RunReport) {
+    var collected: [UInt8] = []
+    let report = try convert(inputs, to: .memory) { collected = $0 }
+    return (collected, report)
+  }
+
   /// Converts `inputs` (standard input when empty) into `target`.
   public func convert(_ inputs: [InputSource], to target: OutputTarget) throws -> RunReport {
+    try convert(inputs, to: target) { _ in }
+  }
+
+  private func convert(
+    _ inputs: [InputSource], to target: OutputTarget, collect: ([UInt8]) -> Void
+  ) throws -> RunReport {
     let started = Date()
     var sources = inputs.isEmpty ? [.standardInput] : inputs
     var spool: String?
@@ -71,6 +86,7 @@ public final class Converter {
     let output: OutputFile
     switch target {
     case .standardOutput: output = OutputFile(standardOutput: ())
+    case .memory: output = OutputFile(memory: ())
     case .file(let path): output = try OutputFile(path: path)
     }
     let rejects = try rejectsPath.map { try OutputFile(path: $0) }
@@ -78,6 +94,7 @@ public final class Converter {
       try writePass(sources, names: names, layout: layout, output: output, rejects: rejects, report: &report)
       try output.commit()
       try rejects?.commit()
+      if let bytes = output.collected { collect(bytes) }
     } catch {
       output.discard()
       rejects?.discard()
@@ -87,7 +104,61 @@ public final class Converter {
     return report
   }
 
+  /// Streams every record to `body` as a ``FlatRow``, on the calling thread, in
+  /// input order. Rejections go to ``onRejection`` as usual.
+  public func forEachRow(_ inputs: [InputSource], _ body: (FlatRow) throws -> Void) throws -> RunReport {
+    let started = Date()
+    let sources = inputs.isEmpty ? [InputSource.standardInput] : inputs
+    let names = sources.map(\.description)
+    var single = options
+    single.threads = 1
+    let layout = try Converter(options: single).fieldLayout()
+    let worker = try makeWorker(layout: layout, discovery: false, names: names)
+    var failure: Error?
+    var report = RunReport()
+    report.columns = layout.names.map { String(decoding: $0, as: UTF8.self) }
+    try withoutActuallyEscaping(body) { body in
+      worker.rowHandler = { extraction in
+        guard failure == nil else { return }
+        do {
+          try body(extraction.pointee.flatRow(columnNames: layout.names, columnSlots: layout.slots))
+        } catch {
+          failure = error
+        }
+      }
+      defer { worker.rowHandler = nil }
+      let pipeline = Pipeline(
+        workers: [worker], chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+      var lineBase = 0
+      var currentInput = -1
+      try pipeline.run(sources) { result in
+        if let failure { throw failure }
+        if result.inputIndex != currentInput {
+          currentInput = result.inputIndex
+          lineBase = 0
+        }
+        for var rejection in result.rejections {
+          rejection.line += lineBase
+          onRejection?(rejection)
+        }
+        lineBase += result.lineCount
+        report.counters.add(result.counters)
+      }
+    }
+    if let failure { throw failure }
+    report.elapsed = Date().timeIntervalSince(started)
+    return report
+  }
+
   // MARK: Columns
+
+  /// The layout for `--fields`, or an empty (document-order) layout without them.
+  func fieldLayout() throws -> ColumnLayout {
+    guard options.fields != nil else {
+      return ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: [])
+    }
+    return try columnLayout([], names: [])
+  }
 
   /// Output columns: names for the header, the slot each reads, and the registry behind them.
   struct ColumnLayout {
@@ -104,13 +175,13 @@ public final class Converter {
       var slots: [Int32] = []
       var paths: [[[UInt8]]] = []
       for field in fields {
-        let segments = field.segments(separator: options.separator)
+        let segments = field.segments
         let slot = registry.slot(for: Array(field.path.utf8))
         if Int(slot) == paths.count { paths.append(segments) }
         slots.append(slot)
       }
       return ColumnLayout(
-        names: fields.map { Array($0.name.utf8) }, slots: slots, registry: registry, fieldPaths: paths)
+        names: fields.map { Array($0.headerName(separator: options.separator).utf8) }, slots: slots, registry: registry, fieldPaths: paths)
     }
     guard needsDiscovery else {
       return ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: [])

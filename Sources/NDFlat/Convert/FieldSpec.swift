@@ -24,9 +24,16 @@ public struct FieldSpec: Sendable, Hashable {
     list.split(separator: ",", omittingEmptySubsequences: true).map { FieldSpec(parsing: String($0)) }
   }
 
-  /// The path's segments split on `separator`.
-  func segments(separator: String) -> [[UInt8]] {
-    guard !separator.isEmpty else { return [Array(path.utf8)] }
-    return path.split(separator: separator, omittingEmptySubsequences: false).map { Array($0.utf8) }
+  /// The path's segments: a field path is always written with `.` between keys,
+  /// whatever `--sep` says (the separator shapes output column names only).
+  var segments: [[UInt8]] {
+    path.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+  }
+
+  /// The header text: the given name, or for an unrenamed path its segments
+  /// joined by the output separator.
+  func headerName(separator: String) -> String {
+    guard name == path, separator != "." else { return name }
+    return path.split(separator: ".", omittingEmptySubsequences: false).joined(separator: separator)
   }
 }

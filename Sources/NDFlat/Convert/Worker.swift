@@ -6,6 +6,8 @@ final class Worker: @unchecked Sendable {
   let extraction: UnsafeMutablePointer<Extraction>
   private var handle: YajlHandle
   var formatter: RowFormatter
+  /// Library callers: receives each record instead of the formatter.
+  var rowHandler: ((UnsafeMutablePointer<Extraction>) -> Void)?
   private let discovery: Bool
   private let maxRecordBytes: Int
   private let keepRejectedBytes: Bool
@@ -119,7 +121,11 @@ final class Worker: @unchecked Sendable {
       result.counters.recordsWritten += 1
       if !discovery {
         result.counters.rowsWritten += 1
-        formatter.writeRow(extraction, into: &result.output)
+        if let rowHandler {
+          rowHandler(extraction)
+        } else {
+          formatter.writeRow(extraction, into: &result.output)
+        }
       }
       return
     }

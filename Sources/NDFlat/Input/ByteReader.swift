@@ -19,6 +19,12 @@ enum ByteReaders {
     let fd: Int32
     let ownsDescriptor: Bool
     switch source {
+    case .memory(_, let bytes):
+      let memory = MemoryReader(bytes)
+      if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
+        return try GzipReader(source: memory, name: source.description)
+      }
+      return memory
     case .file(let path):
       fd = try SystemCalls.openForReading(path)
       ownsDescriptor = true
@@ -30,7 +36,7 @@ enum ByteReaders {
     do {
       let head = try plain.peek(2)
       if head.count == 2 && head[0] == 0x1F && head[1] == 0x8B {
-        return try GzipReader(source: plain)
+        return try GzipReader(source: plain, name: source.description)
       }
     } catch {
       plain.close()
@@ -84,4 +90,27 @@ final class PlainReader: ByteReader {
   func close() {
     if ownsDescriptor { _ = Glibc.close(fd) }
   }
+}
+
+/// Serves bytes held in memory.
+final class MemoryReader: ByteReader {
+  private let bytes: [UInt8]
+  private var position = 0
+  var rawBytesRead: Int { position }
+  var rawSize: Int? { bytes.count }
+  var damage: String? { nil }
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+    let n = min(capacity, bytes.count - position)
+    guard n > 0 else { return 0 }
+    bytes.withUnsafeBytes { source in
+      buffer.copyMemory(from: source.baseAddress.unsafelyUnwrapped + position, byteCount: n)
+    }
+    position += n
+    return n
+  }
+
+  func close() {}
 }

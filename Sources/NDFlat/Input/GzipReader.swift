@@ -4,7 +4,8 @@ import CZlib
 /// files such as `cat a.gz b.gz` read as one stream). A damaged or truncated
 /// stream ends the data and is reported through ``damage`` with its offset.
 final class GzipReader: ByteReader {
-  private let source: PlainReader
+  private let source: ByteReader
+  private let name: String
   private var stream = z_stream()
   private let input: UnsafeMutablePointer<UInt8>
   private let inputCapacity = 1 << 18
@@ -13,14 +14,15 @@ final class GzipReader: ByteReader {
   private var finished = false
   private(set) var damage: String?
 
-  init(source: PlainReader) throws {
+  init(source: ByteReader, name: String) throws {
     self.source = source
+    self.name = name
     input = .allocate(capacity: inputCapacity)
     // 15 window bits + 16: gzip framing only.
     let status = ndflat_inflate_init2(&stream, 15 + 16)
     guard status == Z_OK else {
       input.deallocate()
-      throw NDFlatError(.input, "\(source.name): cannot start gzip decoding (zlib \(status))")
+      throw NDFlatError(.input, "\(name): cannot start gzip decoding (zlib \(status))")
     }
   }
 

@@ -2,6 +2,8 @@
 public enum InputSource: Sendable, Hashable, CustomStringConvertible {
   case file(String)
   case standardInput
+  /// Bytes already in memory (tests, embedding); `name` is used in messages.
+  case memory(name: String, bytes: [UInt8])
 
   /// `-` means standard input, anything else a path.
   public init(argument: String) {
@@ -13,6 +15,7 @@ public enum InputSource: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .file(let path): return path
     case .standardInput: return "<stdin>"
+    case .memory(let name, _): return name
     }
   }
 }

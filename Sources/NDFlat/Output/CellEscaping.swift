@@ -3,18 +3,11 @@ extension ByteArena {
   /// Appends a CSV field: quoted when it holds the delimiter, `"`, CR or LF (RFC 4180).
   @inline(__always)
   mutating func appendCSVField(_ bytes: UnsafePointer<UInt8>, _ length: Int, delimiter: UInt8) {
-    var i = 0
-    while i < length {
-      let byte = bytes[i]
-      if byte == delimiter
-        || (byte <= UInt8(ascii: "\"") && (byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D))
-      {
-        appendQuotedCSV(bytes, length)
-        return
-      }
-      i &+= 1
+    if ByteScan.needsCSVQuotes(bytes, length, delimiter: delimiter) {
+      appendQuotedCSV(bytes, length)
+    } else {
+      append(bytes, length)
     }
-    append(bytes, length)
   }
 
   private mutating func appendQuotedCSV(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
@@ -38,21 +31,18 @@ extension ByteArena {
   @inline(__always)
   mutating func appendTSVField(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
     var runStart = 0
-    var i = 0
+    var i = ByteScan.firstTSVSpecial(bytes, from: 0, length)
     while i < length {
-      let byte = bytes[i]
-      if byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "\\") {
-        if i > runStart { append(bytes + runStart, i &- runStart) }
-        append(UInt8(ascii: "\\"))
-        switch byte {
-        case 0x09: append(UInt8(ascii: "t"))
-        case 0x0A: append(UInt8(ascii: "n"))
-        case 0x0D: append(UInt8(ascii: "r"))
-        default: append(UInt8(ascii: "\\"))
-        }
-        runStart = i &+ 1
+      if i > runStart { append(bytes + runStart, i &- runStart) }
+      append(UInt8(ascii: "\\"))
+      switch bytes[i] {
+      case 0x09: append(UInt8(ascii: "t"))
+      case 0x0A: append(UInt8(ascii: "n"))
+      case 0x0D: append(UInt8(ascii: "r"))
+      default: append(UInt8(ascii: "\\"))
       }
-      i &+= 1
+      runStart = i &+ 1
+      i = ByteScan.firstTSVSpecial(bytes, from: runStart, length)
     }
     if length > runStart { append(bytes + runStart, length &- runStart) }
   }

@@ -7,15 +7,12 @@ extension ByteArena {
     reserve(length &+ 2)
     append(UInt8(ascii: "\""))
     var runStart = 0
-    var i = 0
+    var i = ByteScan.firstJSONSpecial(bytes, from: 0, length)
     while i < length {
-      let byte = bytes[i]
-      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-        if i > runStart { append(bytes + runStart, i &- runStart) }
-        appendEscape(byte)
-        runStart = i &+ 1
-      }
-      i &+= 1
+      if i > runStart { append(bytes + runStart, i &- runStart) }
+      appendEscape(bytes[i])
+      runStart = i &+ 1
+      i = ByteScan.firstJSONSpecial(bytes, from: runStart, length)
     }
     if length > runStart { append(bytes + runStart, length &- runStart) }
     append(UInt8(ascii: "\""))

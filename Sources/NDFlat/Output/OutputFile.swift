@@ -10,6 +10,19 @@ final class OutputFile {
   private let temporaryPath: String?
   private var buffer = ByteArena(capacity: 1 << 16)
   private var closed = false
+  /// A device or FIFO opened directly: closed at the end, never renamed.
+  private var ownsDescriptor = false
+  /// In-memory output (``Converter/convertToBytes(_:)``).
+  private(set) var collected: [UInt8]?
+
+  /// Collects the output in memory.
+  init(memory: ()) {
+    fd = -1
+    name = "<memory>"
+    finalPath = nil
+    temporaryPath = nil
+    collected = []
+  }
 
   /// Standard output.
   init(standardOutput: ()) {
@@ -19,8 +32,25 @@ final class OutputFile {
     temporaryPath = nil
   }
 
-  /// A file at `path`, created beside it under a temporary name.
+  /// A file at `path`, created beside it under a temporary name. A path that
+  /// names something other than a regular file (`/dev/null`, `/dev/full`, a FIFO,
+  /// `/dev/stdout`) is opened and written directly: renaming over it would
+  /// replace the device.
   init(path: String) throws {
+    var info = stat()
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+      if (info.st_mode & S_IFMT) == S_IFDIR {
+        throw NDFlatError(.output, "\(path): is a directory")
+      }
+      let fd = open(path, O_WRONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw NDFlatError(.output, "\(path): \(SystemCalls.errorText(errno))") }
+      self.fd = fd
+      self.name = path
+      self.finalPath = nil
+      self.temporaryPath = nil
+      self.ownsDescriptor = true
+      return
+    }
     let (fd, temporary) = try TemporaryFiles.create(near: path, prefix: "ndflat")
     self.fd = fd
     self.name = path
@@ -38,6 +68,10 @@ final class OutputFile {
     if buffer.count + bytes.count > buffer.capacity {
       try flush()
       if bytes.count >= buffer.capacity {
+        if collected != nil {
+          collected?.append(contentsOf: bytes)
+          return
+        }
         try SystemCalls.writeAll(fd, bytes, name: name)
         return
       }
@@ -52,12 +86,21 @@ final class OutputFile {
   func flush() throws {
     guard buffer.count > 0 else { return }
     defer { buffer.count = 0 }
+    if collected != nil {
+      collected?.append(contentsOf: buffer.bytes)
+      return
+    }
     try SystemCalls.writeAll(fd, buffer.bytes, name: name)
   }
 
   /// Flushes and, for a file, renames it into place.
   func commit() throws {
     try flush()
+    if ownsDescriptor {
+      ownsDescriptor = false
+      if close(fd) != 0 { throw NDFlatError(.output, "\(name): \(SystemCalls.errorText(errno))") }
+      return
+    }
     guard let finalPath, let temporaryPath else { return }
     closed = true
     if close(fd) != 0 {

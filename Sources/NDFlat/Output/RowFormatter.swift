@@ -3,8 +3,10 @@
 struct RowFormatter {
   let format: OutputFormat
   let delimiter: UInt8
-  let nullText: [UInt8]
-  let lineEnding: [UInt8]
+  /// Null text and line ending, copied once into stable storage for the row loop.
+  private let constants: ByteArena
+  private let nullLength: Int
+  private let lineEndingLength: Int
   /// Fixed columns (CSV/TSV always, NDJSON with `--fields`): the slot behind each.
   private var columnSlots: UnsafeVector<Int32>
   private(set) var columnNames: [[UInt8]]
@@ -17,14 +19,19 @@ struct RowFormatter {
   init(format: OutputFormat, nullText: [UInt8], lineEnding: [UInt8], dynamicKeys: Bool) {
     self.format = format
     self.delimiter = format == .tsv ? 0x09 : UInt8(ascii: ",")
-    self.nullText = nullText
-    self.lineEnding = lineEnding
+    var constants = ByteArena(capacity: nullText.count + lineEnding.count + 16)
+    constants.append(nullText)
+    constants.append(lineEnding)
+    self.constants = constants
+    self.nullLength = nullText.count
+    self.lineEndingLength = lineEnding.count
     self.dynamicKeys = dynamicKeys
     self.columnSlots = UnsafeVector(capacity: 64)
     self.columnNames = []
   }
 
   func release() {
+    constants.release()
     columnSlots.release()
     keys.release()
     keyRanges.release()
@@ -56,7 +63,22 @@ struct RowFormatter {
         writeText(start, buffer.count, into: &out)
       }
     }
-    out.append(lineEnding)
+    appendLineEnding(into: &out)
+  }
+
+  @inline(__always)
+  private func appendNull(into out: inout ByteArena) {
+    if nullLength > 0 { out.append(UnsafePointer(constants.base), nullLength) }
+  }
+
+  @inline(__always)
+  private func appendLineEnding(into out: inout ByteArena) {
+    out.append(UnsafePointer(constants.base + nullLength), lineEndingLength)
+  }
+
+  @inline(__always)
+  private func appendLiteral(_ text: StaticString, into out: inout ByteArena) {
+    out.append(text.utf8Start, text.utf8CodeUnitCount)
   }
 
   @inline(__always)
@@ -82,18 +104,18 @@ struct RowFormatter {
     for column in 0..<columnSlots.count {
       if column > 0 { out.append(delimiter) }
       guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
-        out.append(nullText)
+        appendNull(into: &out)
         continue
       }
       switch entry.kind {
       case .string, .number, .json:
         writeText(x.pointee.bytes(of: entry), entry.length, into: &out)
-      case .trueValue: out.append(contentsOf: "true".utf8)
-      case .falseValue: out.append(contentsOf: "false".utf8)
-      case .null, .dead: out.append(nullText)
+      case .trueValue: appendLiteral("true", into: &out)
+      case .falseValue: appendLiteral("false", into: &out)
+      case .null, .dead: appendNull(into: &out)
       }
     }
-    out.append(lineEnding)
+    appendLineEnding(into: &out)
   }
 
   private func writeFixedObject(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
@@ -145,9 +167,9 @@ struct RowFormatter {
     switch entry.kind {
     case .string: out.appendJSONString(x.pointee.bytes(of: entry), entry.length)
     case .number, .json: out.append(x.pointee.bytes(of: entry), entry.length)
-    case .trueValue: out.append(contentsOf: "true".utf8)
-    case .falseValue: out.append(contentsOf: "false".utf8)
-    case .null, .dead: out.append(contentsOf: "null".utf8)
+    case .trueValue: appendLiteral("true", into: &out)
+    case .falseValue: appendLiteral("false", into: &out)
+    case .null, .dead: appendLiteral("null", into: &out)
     }
   }
 }
