@@ -20,9 +20,15 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // libxlsxwriter: `--format xlsx` workbooks in constant-memory mode (Debian libxlsxwriter-dev).
+    .systemLibrary(
+      name: "CXlsxWriter",
+      pkgConfig: "xlsxwriter",
+      providers: [.apt(["libxlsxwriter-dev"])]
+    ),
     .target(
       name: "NDFlat",
-      dependencies: ["CYajl", "CZlib"]
+      dependencies: ["CYajl", "CZlib", "CXlsxWriter"]
     ),
     .executableTarget(
       name: "ndflat",

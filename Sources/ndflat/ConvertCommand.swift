@@ -10,6 +10,12 @@ enum ConvertCommand {
     OptionSpec("sep", value: "STR", "separator joining nested keys into column names (default '.')"),
     OptionSpec("null", value: "TEXT", "CSV/TSV text for null and absent values (default empty)"),
     OptionSpec("no-header", "write rows only, no header line"),
+    OptionSpec("where", value: "EXPR", repeatable: true, "keep records where PATH=V, PATH!=V or PATH~GLOB (V may be a,b,c); repeatable, all must hold"),
+    OptionSpec("exclude", value: "PATHS", repeatable: true, "leave out these columns (comma list, globs allowed, e.g. metadata.client_ip,metadata.user_*)"),
+    OptionSpec("utc", "rewrite every string that is a complete timestamp with an offset into UTC"),
+    OptionSpec("time-format", value: "FORM", "how rewritten timestamps are written: iso (default), excel or epoch-ms"),
+    OptionSpec("local-time", value: "PATH=TZPATH", repeatable: true, "add PATH_local: the time at PATH in the IANA zone named at TZPATH"),
+    OptionSpec("excel", "spreadsheet-safe CSV: BOM, CRLF, formulas neutralised, long digit strings kept as text"),
     OptionSpec("rejects", value: "FILE", "keep each rejected record here, byte for byte, one per line"),
     OptionSpec("max-record-bytes", value: "N", "reject records longer than N bytes (default 67108864)"),
     OptionSpec("max-depth", value: "N", "reject records nested deeper than N levels (default 1000)"),
@@ -78,6 +84,7 @@ enum ConvertCommand {
     settings.maxDepth = try integer(parsed, "max-depth", default: settings.maxDepth, range: 1...100_000)
     settings.maxColumns = try integer(parsed, "max-columns", default: settings.maxColumns, range: 1...10_000_000)
     settings.threads = try integer(parsed, "threads", default: settings.threads, range: 1...256)
+    try TransformOptions.apply(parsed, to: &settings)
 
     let inputs = parsed.operands.map(InputSource.init(argument:))
     let target: OutputTarget = parsed.value("output").map { .file($0) } ?? .standardOutput

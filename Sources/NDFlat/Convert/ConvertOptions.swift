@@ -22,6 +22,18 @@ public struct ConvertOptions: Sendable {
   public var threads: Int = 1
   /// Bytes per chunk handed to a worker.
   public var chunkSize: Int = 2 << 20
+  /// Keep only records where every condition holds.
+  public var wheres: [WhereCondition] = []
+  /// Rewrite every string that is a complete timestamp with an offset into UTC.
+  public var utc: Bool = false
+  /// How rewritten (and local) timestamps are written.
+  public var timeFormat: TimeFormat = .iso
+  /// Columns `PATH_local` holding the time at PATH in the zone named at TZPATH.
+  public var localTimes: [LocalTimeSpec] = []
+  /// Column names (globs allowed) to leave out.
+  public var excludes: [String] = []
+  /// Spreadsheet-safe CSV: BOM, CRLF, formulas neutralised, long digit strings kept as text.
+  public var excel: Bool = false
 
   public init() {}
 }

@@ -36,6 +36,8 @@ public final class Converter {
   public var onRejection: ((Rejection) -> Void)?
   /// When set, each rejected record's exact bytes are written here, one per line.
   public var rejectsPath: String?
+  /// Called on the consuming thread after every chunk (a few hundred times a second at most).
+  public var onProgress: ((RunProgress) -> Void)?
 
   public init(options: ConvertOptions) throws {
     guard options.threads >= 1 else { throw NDFlatError(.usage, "--threads must be at least 1") }
@@ -83,18 +85,14 @@ public final class Converter {
     let layout = try columnLayout(sources, names: names)
     report.columns = layout.names.map { String(decoding: $0, as: UTF8.self) }
 
-    let output: OutputFile
-    switch target {
-    case .standardOutput: output = OutputFile(standardOutput: ())
-    case .memory: output = OutputFile(memory: ())
-    case .file(let path): output = try OutputFile(path: path)
-    }
+    let output = try OutputSinkFactory.open(
+      target, format: options.format, columns: layout.names, options: options)
     let rejects = try rejectsPath.map { try OutputFile(path: $0) }
     do {
       try writePass(sources, names: names, layout: layout, output: output, rejects: rejects, report: &report)
       try output.commit()
       try rejects?.commit()
-      if let bytes = output.collected { collect(bytes) }
+      if let bytes = (output as? OutputFile)?.collected { collect(bytes) }
     } catch {
       output.discard()
       rejects?.discard()
@@ -152,56 +150,31 @@ public final class Converter {
 
   // MARK: Columns
 
-  /// The layout for `--fields`, or an empty (document-order) layout without them.
+  /// The layout for `--fields`, or a document-order layout without them.
   func fieldLayout() throws -> ColumnLayout {
-    guard options.fields != nil else {
-      return ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: [])
-    }
-    return try columnLayout([], names: [])
-  }
-
-  /// Output columns: names for the header, the slot each reads, and the registry behind them.
-  struct ColumnLayout {
-    var names: [[UInt8]]
-    var slots: [Int32]
-    var registry: ColumnRegistry
-    /// Field paths for the trie (fields mode only).
-    var fieldPaths: [[[UInt8]]]
+    try columnLayout([], names: [])
   }
 
   private func columnLayout(_ sources: [InputSource], names: [String]) throws -> ColumnLayout {
-    if let fields = options.fields {
-      var registry = ColumnRegistry()
-      var slots: [Int32] = []
-      var paths: [[[UInt8]]] = []
-      for field in fields {
-        let segments = field.segments
-        let slot = registry.slot(for: Array(field.path.utf8))
-        if Int(slot) == paths.count { paths.append(segments) }
-        slots.append(slot)
-      }
-      return ColumnLayout(
-        names: fields.map { Array($0.headerName(separator: options.separator).utf8) }, slots: slots, registry: registry, fieldPaths: paths)
-    }
-    guard needsDiscovery else {
-      return ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: [])
-    }
+    if let fields = options.fields { return ColumnLayout.forFields(fields, options: options) }
+    guard needsDiscovery else { return ColumnLayout.documentOrder(options: options) }
     let registry = try discoverColumns(sources, names: names)
-    return ColumnLayout(
-      names: registry.names, slots: (0..<Int32(registry.count)).map { $0 }, registry: registry,
-      fieldPaths: [])
+    return ColumnLayout.forDiscovered(registry, options: options)
   }
 
   /// Pass one: the union of all flattened paths, in first-seen order.
   private func discoverColumns(_ sources: [InputSource], names: [String]) throws -> ColumnRegistry {
     let workers = try (0..<options.threads).map { _ in
-      try makeWorker(
-        layout: ColumnLayout(names: [], slots: [], registry: ColumnRegistry(), fieldPaths: []),
-        discovery: true, names: names)
+      try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
     }
     var registry = ColumnRegistry()
     let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+    let tracker = ProgressTracker(phase: .discovering, sources: sources, report: onProgress)
+    pipeline.onOpen = { _, reader in tracker.opened(reader) }
+    var records = 0
     try pipeline.run(sources) { result in
+      records += result.counters.recordsRead
+      tracker.update(records: records)
       for name in result.newColumns where registry.existingSlot(for: name) == nil {
         if registry.count >= options.maxColumns {
           throw NDFlatError(.limit, "more than \(options.maxColumns) columns (--max-columns)")
@@ -221,7 +194,8 @@ public final class Converter {
       maxDepth: options.maxDepth, maxColumns: options.maxColumns,
       separator: Array(options.separator.utf8), registry: layout.registry)
     if mode == .fields {
-      for (slot, segments) in layout.fieldPaths.enumerated() {
+      for (slot, path) in layout.fieldPaths.enumerated() {
+        guard let segments = path else { continue }
         var node = PathTrie.root
         for segment in segments {
           extraction.trie.node(node).pointee.hasWantedBelow = true
@@ -231,32 +205,42 @@ public final class Converter {
       }
     }
     var formatter = RowFormatter(
-      format: options.format, nullText: Array(options.nullText.utf8), lineEnding: [0x0A],
+      format: options.format, nullText: Array(options.nullText.utf8),
+      lineEnding: options.excel ? [0x0D, 0x0A] : [0x0A],
       dynamicKeys: options.format == .json && options.fields == nil)
     formatter.setColumns(names: layout.names, slots: layout.slots)
+    formatter.excel = options.excel
+    formatter.exclusions = ColumnExclusions(patterns: options.excludes, separator: options.separator)
+    let transforms = RecordTransforms(
+      wheres: options.wheres, localTimes: options.localTimes, localSlots: layout.localSlots,
+      utc: options.utc, timeFormat: options.timeFormat)
     return try Worker(
-      extraction: extraction, formatter: formatter, discovery: discovery,
+      extraction: extraction, formatter: formatter, transforms: transforms, discovery: discovery,
       maxRecordBytes: options.maxRecordBytes, keepRejectedBytes: rejectsPath != nil, inputNames: names)
   }
 
   // MARK: Writing
 
   private func writePass(
-    _ sources: [InputSource], names: [String], layout: ColumnLayout, output: OutputFile,
+    _ sources: [InputSource], names: [String], layout: ColumnLayout, output: OutputSink,
     rejects: OutputFile?, report: inout RunReport
   ) throws {
     let workers = try (0..<options.threads).map { _ in
       try makeWorker(layout: layout, discovery: false, names: names)
     }
-    if options.format != .json && options.header {
+    if (options.format == .csv || options.format == .tsv) && options.excel {
+      let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+      try byteOrderMark.withUnsafeBytes { try output.write($0) }
+    }
+    if (options.format == .csv || options.format == .tsv) && options.header {
       var header = ByteArena(capacity: 1024)
       defer { header.release() }
       workers[0].formatter.writeHeader(into: &header)
       try output.write(header.bytes)
     }
     let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
-    var readers: [ByteReader] = []
-    pipeline.onOpen = { _, reader in readers.append(reader) }
+    let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
+    pipeline.onOpen = { _, reader in tracker.opened(reader) }
     var currentInput = -1
     var lineBase = 0
     var counters = RunCounters()
@@ -276,9 +260,10 @@ public final class Converter {
       }
       lineBase += result.lineCount
       counters.add(result.counters)
+      tracker.update(records: counters.recordsRead)
     }
     report.counters = counters
-    report.bytesRead = readers.reduce(0) { $0 + $1.rawBytesRead }
+    report.bytesRead = tracker.bytesRead
   }
 
   // MARK: Standard input

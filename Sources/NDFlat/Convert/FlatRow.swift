@@ -49,7 +49,7 @@ extension Extraction {
     if columnSlots.isEmpty {
       for index in 0..<entries.count where entries[index].kind != .dead {
         let entry = entries[index]
-        let slot = Int(trie.node(entry.node).pointee.slot)
+        let slot = Int(slot(of: entry))
         fields.append((String(decoding: registry.names[slot], as: UTF8.self), value(entry)))
       }
     } else {

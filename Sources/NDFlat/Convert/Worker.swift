@@ -13,8 +13,11 @@ final class Worker: @unchecked Sendable {
   private let keepRejectedBytes: Bool
   private let inputNames: [String]
 
+  private let transforms: RecordTransforms
+
   init(
-    extraction: Extraction, formatter: RowFormatter, discovery: Bool, maxRecordBytes: Int,
+    extraction: Extraction, formatter: RowFormatter, transforms: RecordTransforms, discovery: Bool,
+    maxRecordBytes: Int,
     keepRejectedBytes: Bool, inputNames: [String]
   ) throws {
     self.extraction = .allocate(capacity: 1)
@@ -27,6 +30,7 @@ final class Worker: @unchecked Sendable {
     }
     self.handle = handle
     self.formatter = formatter
+    self.transforms = transforms
     self.discovery = discovery
     self.maxRecordBytes = maxRecordBytes
     self.keepRejectedBytes = keepRejectedBytes
@@ -109,9 +113,20 @@ final class Worker: @unchecked Sendable {
         line: line, offset: offset, column: nil, bytes: bytes, into: result)
       return
     }
+    if transforms.rulesOut(bytes) {
+      result.counters.recordsFiltered += 1
+      return
+    }
     extraction.pointee.beginRecord(line: bytes)
     let outcome = handle.parse(bytes)
     if outcome == .ok && extraction.pointee.isComplete {
+      if transforms.isActive {
+        guard transforms.keeps(extraction) else {
+          result.counters.recordsFiltered += 1
+          return
+        }
+        if !discovery { result.counters.warnings += transforms.apply(extraction) }
+      }
       guard extraction.pointee.commitRecord() else {
         reject(
           "too many columns: the run would pass \(extraction.pointee.maxColumns) (--max-columns)",
@@ -124,7 +139,7 @@ final class Worker: @unchecked Sendable {
         if let rowHandler {
           rowHandler(extraction)
         } else {
-          formatter.writeRow(extraction, into: &result.output)
+          result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
         }
       }
       return

@@ -97,6 +97,17 @@ struct Extraction {
     for i in 0..<entries.count {
       let entry = entries[i]
       if entry.kind == .dead { continue }
+      if entry.node < 0 {
+        // A derived value (e.g. a local time): its slot is encoded in the node.
+        let slot = Int(Extraction.derivedSlot(entry.node))
+        if slot >= slotStamp.count {
+          slotStamp.ensureCount(registry.count, filling: 0)
+          slotEntry.ensureCount(registry.count, filling: -1)
+        }
+        slotStamp[slot] = stamp
+        slotEntry[slot] = Int32(i)
+        continue
+      }
       var slot = trie.node(entry.node).pointee.slot
       if slot < 0 {
         if registry.count >= maxColumns {
@@ -116,6 +127,80 @@ struct Extraction {
     }
     return true
   }
+
+  // MARK: Transforms
+
+  /// Entries of derived values carry `-2 - slot` in place of a trie node.
+  @inline(__always)
+  static func derivedSlot(_ node: Int32) -> Int32 { -2 &- node }
+
+  /// The slot an entry's value belongs to (after ``commitRecord()``, or for derived values).
+  @inline(__always)
+  func slot(of entry: Entry) -> Int32 {
+    entry.node < 0 ? Extraction.derivedSlot(entry.node) : trie.node(entry.node).pointee.slot
+  }
+
+  /// Adds a value computed from the record (not parsed from it) to column `slot`.
+  mutating func appendDerived(slot: Int32, kind: ValueKind, _ bytes: UnsafePointer<UInt8>, _ length: Int) {
+    let offset = values.count
+    values.append(bytes, length)
+    entries.append(Entry(node: -2 &- slot, kind: kind, inLine: false, offset: offset, length: length))
+  }
+
+  /// Replaces the value of entry `index` (e.g. a timestamp rewritten into UTC).
+  mutating func replaceValue(at index: Int, kind: ValueKind, _ bytes: UnsafePointer<UInt8>, _ length: Int) {
+    let offset = values.count
+    values.append(bytes, length)
+    entries[index] = Entry(node: entries[index].node, kind: kind, inLine: false, offset: offset, length: length)
+  }
+
+  /// The index of the live entry for `node` in the current record, if any.
+  func entryIndex(for node: Int32) -> Int? {
+    var index = entries.count &- 1
+    while index >= 0 {
+      if entries[index].node == node && entries[index].kind != .dead { return index }
+      index &-= 1
+    }
+    return nil
+  }
+
+  /// Finds the node of a path (`.`-split segments) if the trie has it.
+  func resolve(_ segments: [[UInt8]]) -> Int32 {
+    var node = PathTrie.root
+    for segment in segments {
+      node = segment.withUnsafeBufferPointer { buffer -> Int32 in
+        var empty: UInt8 = 0
+        return withUnsafePointer(to: &empty) { emptyPointer in
+          trie.lookup(parent: node, key: buffer.baseAddress ?? emptyPointer, length: buffer.count)
+        }
+      }
+      if node < 0 { return -1 }
+    }
+    return node
+  }
+
+  /// The text a value shows in a CSV cell (null → empty).
+  func cellText(of entry: Entry) -> UnsafeRawBufferPointer {
+    switch entry.kind {
+    case .string, .number, .json:
+      return UnsafeRawBufferPointer(start: bytes(of: entry), count: entry.length)
+    case .trueValue:
+      return UnsafeRawBufferPointer(Extraction.trueText)
+    case .falseValue:
+      return UnsafeRawBufferPointer(Extraction.falseText)
+    case .null, .dead:
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+  }
+
+  nonisolated(unsafe) private static let trueText: UnsafeBufferPointer<UInt8> = {
+    let text: StaticString = "true"
+    return UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+  }()
+  nonisolated(unsafe) private static let falseText: UnsafeBufferPointer<UInt8> = {
+    let text: StaticString = "false"
+    return UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+  }()
 
   /// The flattened column name of `node`: its segments joined by the separator.
   func name(of node: Int32) -> [UInt8] {
@@ -360,7 +445,7 @@ struct Extraction {
   /// A key repeated in one object: the last one wins, so what the earlier one
   /// kept (the value, or the whole subtree) is dropped.
   private mutating func dropEarlierDuplicate(_ node: Int32) {
-    for i in 0..<entries.count where entries[i].kind != .dead {
+    for i in 0..<entries.count where entries[i].kind != .dead && entries[i].node >= 0 {
       if trie.isWithin(entries[i].node, node) { entries[i].kind = .dead }
     }
   }

@@ -47,6 +47,12 @@ enum SystemCalls {
     }
   }
 
+  static func fileSize(path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int(info.st_size)
+  }
+
   static func fileSize(_ fd: Int32) -> Int? {
     var info = stat()
     guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }

@@ -10,9 +10,24 @@ extension ByteArena {
     }
   }
 
-  private mutating func appendQuotedCSV(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
-    reserve(length &+ 2)
+  /// Appends a CSV field that starts with `prefix` (a spreadsheet-safety marker).
+  mutating func appendCSVField(_ bytes: UnsafePointer<UInt8>, _ length: Int, delimiter: UInt8, prefix: UInt8?) {
+    guard let prefix else {
+      appendCSVField(bytes, length, delimiter: delimiter)
+      return
+    }
+    if ByteScan.needsCSVQuotes(bytes, length, delimiter: delimiter) {
+      appendQuotedCSV(bytes, length, prefix: prefix)
+    } else {
+      append(prefix)
+      append(bytes, length)
+    }
+  }
+
+  private mutating func appendQuotedCSV(_ bytes: UnsafePointer<UInt8>, _ length: Int, prefix: UInt8? = nil) {
+    reserve(length &+ 3)
     append(UInt8(ascii: "\""))
+    if let prefix { append(prefix) }
     var runStart = 0
     var i = 0
     while i < length {

@@ -6,6 +6,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case tsv
   /// Flattened NDJSON: one flat object per record, keys in document order.
   case json
+  /// An Excel workbook with typed cells (see ``XLSXCellEncoding``).
+  case xlsx
 
   /// The file extension for this format (used for split and partition files).
   public var fileExtension: String {
@@ -13,6 +15,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case .csv: return "csv"
     case .tsv: return "tsv"
     case .json: return "ndjson"
+    case .xlsx: return "xlsx"
     }
   }
 }

@@ -15,6 +15,12 @@ struct RowFormatter {
   private var keyRanges = UnsafeVector<Int>(capacity: 64)
   /// NDJSON without `--fields`: keys in document order, named by slot.
   let dynamicKeys: Bool
+  /// `--excel`: neutralise formulas, keep long digit strings as text, cap cell length.
+  var excel = false
+  /// `--exclude` for document-order NDJSON (fixed columns are filtered in the layout).
+  var exclusions = ColumnExclusions(patterns: [], separator: ".")
+  /// Per slot, for document-order NDJSON: 0 not decided, 1 written, 2 excluded.
+  private var slotVisibility = UnsafeVector<UInt8>(capacity: 64)
 
   init(format: OutputFormat, nullText: [UInt8], lineEnding: [UInt8], dynamicKeys: Bool) {
     self.format = format
@@ -31,6 +37,7 @@ struct RowFormatter {
   }
 
   func release() {
+    slotVisibility.release()
     constants.release()
     columnSlots.release()
     keys.release()
@@ -90,14 +97,19 @@ struct RowFormatter {
     }
   }
 
-  /// Writes the current record of `x`.
+  /// Writes the current record of `x`; returns the warnings (cells truncated for `--excel`).
   @inline(__always)
-  mutating func writeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
-    if format == .json {
+  mutating func writeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {
+    if format == .xlsx {
+      writeEncodedCells(x, into: &out)
+    } else if format == .json {
       if dynamicKeys { writeDocumentOrderObject(x, into: &out) } else { writeFixedObject(x, into: &out) }
+    } else if excel {
+      return writeSpreadsheetSafeRow(x, into: &out)
     } else {
       writeDelimitedRow(x, into: &out)
     }
+    return 0
   }
 
   private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
@@ -116,6 +128,65 @@ struct RowFormatter {
       }
     }
     appendLineEnding(into: &out)
+  }
+
+  /// `--excel`: like ``writeDelimitedRow`` with each text cell made spreadsheet-safe.
+  private func writeSpreadsheetSafeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {
+    var warnings = 0
+    for column in 0..<columnSlots.count {
+      if column > 0 { out.append(delimiter) }
+      guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
+        appendNull(into: &out)
+        continue
+      }
+      switch entry.kind {
+      case .string, .number, .json:
+        var length = entry.length
+        let bytes = x.pointee.bytes(of: entry)
+        if length > SpreadsheetSafety.maxCellLength {
+          length = SpreadsheetSafety.truncatedLength(bytes, length)
+          warnings += 1
+        }
+        let prefix = SpreadsheetSafety.prefix(for: entry.kind, bytes, length)
+        if format == .tsv {
+          if let prefix { out.append(prefix) }
+          out.appendTSVField(bytes, length)
+        } else {
+          out.appendCSVField(bytes, length, delimiter: delimiter, prefix: prefix)
+        }
+      case .trueValue: appendLiteral("true", into: &out)
+      case .falseValue: appendLiteral("false", into: &out)
+      case .null, .dead: appendNull(into: &out)
+      }
+    }
+    appendLineEnding(into: &out)
+    return warnings
+  }
+
+  /// xlsx: typed cells in ``XLSXCellEncoding``, turned into a workbook by the consumer.
+  private func writeEncodedCells(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    out.append(XLSXCellEncoding.rowMarker)
+    for column in 0..<columnSlots.count {
+      guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
+        out.append(XLSXCellEncoding.Kind.empty.rawValue)
+        continue
+      }
+      let kind: XLSXCellEncoding.Kind
+      switch entry.kind {
+      case .string: kind = .string
+      case .number: kind = .number
+      case .json: kind = .json
+      case .trueValue: kind = .trueValue
+      case .falseValue: kind = .falseValue
+      case .null, .dead: kind = .empty
+      }
+      out.append(kind.rawValue)
+      if kind.hasText {
+        var length = UInt32(truncatingIfNeeded: entry.length).littleEndian
+        withUnsafeBytes(of: &length) { out.append($0) }
+        out.append(x.pointee.bytes(of: entry), entry.length)
+      }
+    }
   }
 
   private func writeFixedObject(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
@@ -143,8 +214,9 @@ struct RowFormatter {
     for index in 0..<x.pointee.entries.count {
       let entry = x.pointee.entries[index]
       if entry.kind == .dead { continue }
-      let slot = Int(x.pointee.trie.node(entry.node).pointee.slot)
+      let slot = Int(x.pointee.slot(of: entry))
       if slot &* 2 >= keyRanges.count { addKeys(upTo: slot, from: x) }
+      if exclusions.isActive && isExcluded(slot, x) { continue }
       if !first { out.append(UInt8(ascii: ",")) }
       first = false
       let start = keyRanges[slot &* 2]
@@ -153,6 +225,14 @@ struct RowFormatter {
     }
     out.append(UInt8(ascii: "}"))
     out.append(UInt8(ascii: "\n"))
+  }
+
+  private mutating func isExcluded(_ slot: Int, _ x: UnsafeMutablePointer<Extraction>) -> Bool {
+    if slot >= slotVisibility.count { slotVisibility.ensureCount(slot + 1, filling: 0) }
+    if slotVisibility[slot] == 0 {
+      slotVisibility[slot] = exclusions.excludes(x.pointee.registry.names[slot]) ? 2 : 1
+    }
+    return slotVisibility[slot] == 2
   }
 
   private mutating func addKeys(upTo slot: Int, from x: UnsafeMutablePointer<Extraction>) {

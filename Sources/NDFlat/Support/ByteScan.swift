@@ -1,6 +1,24 @@
 /// Eight-bytes-at-a-time tests for the escaping loops (SWAR): most cells need no
 /// escaping, so whole words are skipped until one holds a byte that matters.
+import Glibc
+
 enum ByteScan {
+  /// Does `haystack` contain `needle`? (memchr for the first byte, then memcmp.)
+  static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+    guard let needleBase = needle.baseAddress, needle.count > 0 else { return true }
+    guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
+    let first = Int32(needle[0])
+    var position = 0
+    let last = haystack.count - needle.count
+    while position <= last {
+      guard let hit = memchr(base + position, first, last - position + 1) else { return false }
+      let offset = base.distance(to: UnsafeRawPointer(hit))
+      if memcmp(base + offset, needleBase, needle.count) == 0 { return true }
+      position = offset + 1
+    }
+    return false
+  }
+
   static let ones: UInt64 = 0x0101_0101_0101_0101
   static let highs: UInt64 = 0x8080_8080_8080_8080
 
