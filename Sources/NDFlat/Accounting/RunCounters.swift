@@ -17,6 +17,8 @@ public struct RunCounters: Sendable, Equatable {
   public var warnings = 0
   /// Lines read, blank ones included.
   public var lines = 0
+  /// Records whose `--explode` array was empty or missing (counted in ``recordsFiltered``).
+  public var explodedEmpty = 0
 
   public init() {}
 
@@ -29,6 +31,7 @@ public struct RunCounters: Sendable, Equatable {
     rowsWritten += other.rowsWritten
     warnings += other.warnings
     lines += other.lines
+    explodedEmpty += other.explodedEmpty
   }
 
   /// Does the reconciliation hold?

@@ -22,6 +22,12 @@ public struct ConvertOptions: Sendable {
   public var threads: Int = 1
   /// Bytes per chunk handed to a worker.
   public var chunkSize: Int = 2 << 20
+  /// How records are laid out in each input.
+  public var inputForm: InputForm = .auto
+  /// Stop (a fatal error) once this many records have been rejected.
+  public var maxErrors: Int? = nil
+  /// One row per element of the array at this path (`data` for Caliper).
+  public var explode: String? = nil
   /// Keep only records where every condition holds.
   public var wheres: [WhereCondition] = []
   /// Rewrite every string that is a complete timestamp with an offset into UTC.

@@ -126,7 +126,8 @@ public final class Converter {
       }
       defer { worker.rowHandler = nil }
       let pipeline = Pipeline(
-        workers: [worker], chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+        workers: [worker], chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+        form: options.inputForm)
       var lineBase = 0
       var currentInput = -1
       try pipeline.run(sources) { result in
@@ -168,7 +169,9 @@ public final class Converter {
       try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
     }
     var registry = ColumnRegistry()
-    let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+    let pipeline = Pipeline(
+      workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+      form: options.inputForm)
     let tracker = ProgressTracker(phase: .discovering, sources: sources, report: onProgress)
     pipeline.onOpen = { _, reader in tracker.opened(reader) }
     var records = 0
@@ -204,6 +207,14 @@ public final class Converter {
         extraction.trie.node(node).pointee.slot = Int32(slot)
       }
     }
+    if let explode = options.explode {
+      var node = PathTrie.root
+      for segment in explode.split(separator: ".", omittingEmptySubsequences: false) {
+        extraction.trie.node(node).pointee.hasWantedBelow = true
+        node = extraction.trie.findOrInsert(parent: node, segment: Array(segment.utf8))
+      }
+      extraction.explodeNode = node
+    }
     var formatter = RowFormatter(
       format: options.format, nullText: Array(options.nullText.utf8),
       lineEnding: options.excel ? [0x0D, 0x0A] : [0x0A],
@@ -238,7 +249,9 @@ public final class Converter {
       workers[0].formatter.writeHeader(into: &header)
       try output.write(header.bytes)
     }
-    let pipeline = Pipeline(workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
+    let pipeline = Pipeline(
+      workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+      form: options.inputForm)
     let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
     pipeline.onOpen = { _, reader in tracker.opened(reader) }
     var currentInput = -1
@@ -261,6 +274,10 @@ public final class Converter {
       lineBase += result.lineCount
       counters.add(result.counters)
       tracker.update(records: counters.recordsRead)
+      if let maxErrors = options.maxErrors, counters.recordsRejected >= maxErrors {
+        throw NDFlatError(
+          .limit, "stopped after \(counters.recordsRejected) rejected records (--max-errors \(maxErrors))")
+      }
     }
     report.counters = counters
     report.bytesRead = tracker.bytesRead

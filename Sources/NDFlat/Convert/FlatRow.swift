@@ -47,7 +47,7 @@ extension Extraction {
     }
     var fields: [(name: String, value: FlatValue)] = []
     if columnSlots.isEmpty {
-      for index in 0..<entries.count where entries[index].kind != .dead {
+      for index in 0..<entries.count where entries[index].kind != .dead && isInCurrentRow(index) {
         let entry = entries[index]
         let slot = Int(slot(of: entry))
         fields.append((String(decoding: registry.names[slot], as: UTF8.self), value(entry)))

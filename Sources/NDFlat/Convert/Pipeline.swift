@@ -11,6 +11,7 @@ final class Pipeline: @unchecked Sendable {
   private let workers: [Worker]
   private let chunkSize: Int
   private let maxRecordBytes: Int
+  private let form: InputForm
   /// Streams the bytes of over-limit lines (for the rejects file).
   var onOversizeBytes: ((UnsafeRawBufferPointer) -> Void)?
   /// Called for each input as it is opened (for progress).
@@ -23,8 +24,9 @@ final class Pipeline: @unchecked Sendable {
   private var spareResults: [ChunkResult] = []
   private var closed = false
 
-  init(workers: [Worker], chunkSize: Int, maxRecordBytes: Int) {
+  init(workers: [Worker], chunkSize: Int, maxRecordBytes: Int, form: InputForm = .auto) {
     self.workers = workers
+    self.form = form
     self.chunkSize = chunkSize
     self.maxRecordBytes = maxRecordBytes
   }
@@ -44,7 +46,8 @@ final class Pipeline: @unchecked Sendable {
       let reader = try ByteReaders.open(input)
       defer { reader.close() }
       onOpen?(index, reader)
-      let chunker = ChunkReader(reader: reader, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+      let chunker = ChunkReader(
+        reader: reader, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, form: form)
       chunker.onOversizeBytes = onOversizeBytes
       while true {
         let chunk = next()

@@ -53,22 +53,29 @@ final class Worker: @unchecked Sendable {
     let columnsBefore = extraction.pointee.registry.count
     let base = UnsafePointer(chunk.bytes.base)
     let count = chunk.bytes.count
-    var start = 0
-    if chunk.isInputStart && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
-      start = 3
-    }
     var line = 0
     var lastRecordUnterminated = false
-    while start < count {
-      let newline = memchr(base + start, 0x0A, count - start)
-      let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
-      line += 1
-      let bytes = UnsafeRawBufferPointer(start: base + start, count: end - start)
-      if !isBlank(bytes) {
-        lastRecordUnterminated = newline == nil
-        processRecord(bytes, line: line, offset: chunk.startOffset + start, into: result)
+    if let records = chunk.records {
+      for record in records {
+        let bytes = UnsafeRawBufferPointer(start: base + record.start, count: record.end - record.start)
+        line = record.line + 1
+        lastRecordUnterminated = record.end == count
+        processRecord(bytes, line: line, offset: chunk.startOffset + record.start, into: result)
       }
-      start = end + 1
+      line = chunk.newlines
+    } else {
+      var start = 0
+      while start < count {
+        let newline = memchr(base + start, 0x0A, count - start)
+        let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+        line += 1
+        let bytes = UnsafeRawBufferPointer(start: base + start, count: end - start)
+        if !isBlank(bytes) {
+          lastRecordUnterminated = newline == nil
+          processRecord(bytes, line: line, offset: chunk.startOffset + start, into: result)
+        }
+        start = end + 1
+      }
     }
     if let length = chunk.oversizeLength {
       line += 1
@@ -113,6 +120,12 @@ final class Worker: @unchecked Sendable {
         line: line, offset: offset, column: nil, bytes: bytes, into: result)
       return
     }
+    if let column = LoneSurrogates.firstColumn(in: bytes) {
+      reject(
+        "invalid JSON: lone UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair)",
+        line: line, offset: offset, column: column, bytes: bytes, into: result)
+      return
+    }
     if transforms.rulesOut(bytes) {
       result.counters.recordsFiltered += 1
       return
@@ -120,27 +133,10 @@ final class Worker: @unchecked Sendable {
     extraction.pointee.beginRecord(line: bytes)
     let outcome = handle.parse(bytes)
     if outcome == .ok && extraction.pointee.isComplete {
-      if transforms.isActive {
-        guard transforms.keeps(extraction) else {
-          result.counters.recordsFiltered += 1
-          return
-        }
-        if !discovery { result.counters.warnings += transforms.apply(extraction) }
-      }
-      guard extraction.pointee.commitRecord() else {
-        reject(
-          "too many columns: the run would pass \(extraction.pointee.maxColumns) (--max-columns)",
-          line: line, offset: offset, column: nil, bytes: bytes, into: result)
-        return
-      }
-      result.counters.recordsWritten += 1
-      if !discovery {
-        result.counters.rowsWritten += 1
-        if let rowHandler {
-          rowHandler(extraction)
-        } else {
-          result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
-        }
+      if extraction.pointee.explodeNode >= 0 {
+        acceptExploded(bytes, line: line, offset: offset, into: result)
+      } else {
+        accept(bytes, line: line, offset: offset, into: result)
       }
       return
     }
@@ -162,6 +158,82 @@ final class Worker: @unchecked Sendable {
     }
     handle.renew()
     reject(reason, line: line, offset: offset, column: column, bytes: bytes, into: result)
+  }
+
+  /// A parsed record: filter, transform, register its columns, write its row.
+  private func accept(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) {
+    if transforms.isActive {
+      guard transforms.keeps(extraction) else {
+        result.counters.recordsFiltered += 1
+        return
+      }
+      if !discovery { result.counters.warnings += transforms.apply(extraction) }
+    }
+    guard commit(bytes, line: line, offset: offset, into: result) else { return }
+    result.counters.recordsWritten += 1
+    if !discovery { emitRow(into: result) }
+  }
+
+  /// `--explode`: one row per element of the array (that passes `--where`).
+  private func acceptExploded(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) {
+    let x = extraction
+    if x.pointee.nonObjectElement {
+      reject(
+        "an element of the --explode array is not an object", line: line, offset: offset, column: nil,
+        bytes: bytes, into: result)
+      return
+    }
+    let elements = x.pointee.elementRanges.count
+    guard elements > 0 else {
+      result.counters.recordsFiltered += 1
+      result.counters.explodedEmpty += 1
+      return
+    }
+    if transforms.hasConditions {
+      var any = false
+      for k in 0..<elements {
+        x.pointee.currentElement = Int32(k)
+        if transforms.keeps(x) {
+          any = true
+          break
+        }
+      }
+      x.pointee.currentElement = -1
+      guard any else {
+        result.counters.recordsFiltered += 1
+        return
+      }
+    }
+    guard commit(bytes, line: line, offset: offset, into: result) else { return }
+    if !discovery && transforms.isActive { result.counters.warnings += transforms.apply(x) }
+    result.counters.recordsWritten += 1
+    guard !discovery else { return }
+    for k in 0..<elements {
+      x.pointee.selectElement(k)
+      if transforms.hasConditions && !transforms.keeps(x) { continue }
+      emitRow(into: result)
+    }
+    x.pointee.currentElement = -1
+  }
+
+  private func commit(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) -> Bool {
+    guard extraction.pointee.commitRecord() else {
+      reject(
+        "too many columns: the run would pass \(extraction.pointee.maxColumns) (--max-columns)",
+        line: line, offset: offset, column: nil, bytes: bytes, into: result)
+      return false
+    }
+    return true
+  }
+
+  @inline(__always)
+  private func emitRow(into result: ChunkResult) {
+    result.counters.rowsWritten += 1
+    if let rowHandler {
+      rowHandler(extraction)
+    } else {
+      result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
+    }
   }
 
   private func failureReason(_ failure: ExtractFailure) -> String {

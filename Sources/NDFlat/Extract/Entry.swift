@@ -31,6 +31,16 @@ struct Frame {
   var captureStart: Int = -1
   /// The node whose value the capture becomes.
   var captureNode: Int32 = -1
+  /// `--explode`: this is the exploded array (its elements become rows).
+  var isExplodedArray = false
+  /// `--explode`: this object is an element; its entries start at this index.
+  var elementStart: Int32 = -1
+}
+
+/// `--explode`: the entries of one array element, a half-open index range.
+struct ElementRange {
+  var start: Int32
+  var end: Int32
 }
 
 /// Why the extractor stopped a record (the parser reports plain syntax errors).

@@ -38,6 +38,18 @@ struct Extraction {
   /// Slots registered by the last committed record (for schema discovery).
   var newSlotsInRecord = 0
 
+  // `--explode PATH`
+  /// The node of the exploded array's path, `-1` without `--explode`.
+  var explodeNode: Int32 = -1
+  /// The exploded array was met in this record.
+  var explodeSeen = false
+  /// An element of the exploded array was not an object.
+  var nonObjectElement = false
+  /// Each element's entries.
+  var elementRanges = UnsafeVector<ElementRange>(capacity: 16)
+  /// While writing exploded rows: the element whose row is being written (`-1`: none).
+  var currentElement: Int32 = -1
+
   init(
     mode: Mode, arraysIndexed: Bool, keepValues: Bool, maxDepth: Int, maxColumns: Int,
     separator: [UInt8], registry: ColumnRegistry
@@ -59,6 +71,7 @@ struct Extraction {
     entries.release()
     slotStamp.release()
     slotEntry.release()
+    elementRanges.release()
   }
 
   // MARK: Records
@@ -77,6 +90,10 @@ struct Extraction {
     failure = .none
     completedValues = 0
     pendingKey = -1
+    explodeSeen = false
+    nonObjectElement = false
+    elementRanges.count = 0
+    currentElement = -1
     lineStart = UInt(bitPattern: line.baseAddress)
     lineEnd = lineStart &+ UInt(line.count)
   }
@@ -158,10 +175,38 @@ struct Extraction {
   func entryIndex(for node: Int32) -> Int? {
     var index = entries.count &- 1
     while index >= 0 {
-      if entries[index].node == node && entries[index].kind != .dead { return index }
+      if entries[index].node == node && entries[index].kind != .dead && isInCurrentRow(index) {
+        return index
+      }
       index &-= 1
     }
     return nil
+  }
+
+  /// With `--explode`, is entry `index` part of the row being written (outside every
+  /// element, or inside the current one)?
+  @inline(__always)
+  func isInCurrentRow(_ index: Int) -> Bool {
+    guard elementRanges.count > 0 else { return true }
+    let position = Int32(index)
+    for k in 0..<elementRanges.count {
+      let range = elementRanges[k]
+      if position >= range.start && position < range.end { return Int32(k) == currentElement }
+    }
+    return true
+  }
+
+  /// `--explode`: makes element `k`'s row the current one (after ``commitRecord()``).
+  mutating func selectElement(_ k: Int) {
+    currentElement = Int32(k)
+    stamp &+= 1
+    if stamp == 0 { resetStamps() }
+    for index in 0..<entries.count where entries[index].kind != .dead && isInCurrentRow(index) {
+      let slot = Int(slot(of: entries[index]))
+      guard slot >= 0, slot < slotStamp.count else { continue }
+      slotStamp[slot] = stamp
+      slotEntry[slot] = Int32(index)
+    }
   }
 
   /// Finds the node of a path (`.`-split segments) if the trie has it.
@@ -236,6 +281,10 @@ struct Extraction {
   private mutating func nextValueNode() -> Int32 {
     let top = stack.base + (stack.count &- 1)
     guard top.pointee.isArray else { return pendingKey }
+    if top.pointee.isExplodedArray {
+      top.pointee.count &+= 1
+      return -1
+    }
     let index = top.pointee.count
     top.pointee.count &+= 1
     if captureDepth > 0 && index > 0 { capture.append(UInt8(ascii: ",")) }
@@ -287,6 +336,7 @@ struct Extraction {
       return 0
     }
     let node = nextValueNode()
+    if explodeNode >= 0 && stack[stack.count &- 1].isExplodedArray { nonObjectElement = true }
     if captureDepth > 0 { captureScalar(kind, bytes, length) }
     if node >= 0 && (mode == .allColumns || trie.node(node).pointee.slot >= 0) {
       keep(node, kind, bytes, length)
@@ -345,7 +395,18 @@ struct Extraction {
       failure = .tooDeep
       return 0
     }
+    if explodeNode >= 0 {
+      let parent = stack[stack.count &- 1]
+      if parent.isExplodedArray {
+        return startElement(isArray: isArray)
+      }
+    }
     let node = nextValueNode()
+    if node >= 0 && node == explodeNode && isArray && captureDepth == 0 {
+      explodeSeen = true
+      stack.append(Frame(node: node, isArray: true, isExplodedArray: true))
+      return 1
+    }
     var frame = Frame(node: -1, isArray: isArray)
     if node >= 0 {
       switch mode {
@@ -373,6 +434,24 @@ struct Extraction {
     return 1
   }
 
+  /// An element of the exploded array starts: its keys go under the array's own
+  /// path, and each element gets a fresh stamp so equal keys are not duplicates.
+  private mutating func startElement(isArray: Bool) -> Int32 {
+    let parent = stack.base + (stack.count &- 1)
+    parent.pointee.count &+= 1
+    if isArray {
+      nonObjectElement = true
+      skipDepth = 1
+      return 1
+    }
+    stamp &+= 1
+    if stamp == 0 { resetStamps() }
+    var frame = Frame(node: explodeNode, isArray: false)
+    frame.elementStart = Int32(entries.count)
+    stack.append(frame)
+    return 1
+  }
+
   @inline(__always)
   mutating func endContainer(isArray: Bool) -> Int32 {
     if skipDepth > 0 {
@@ -380,6 +459,11 @@ struct Extraction {
       return 1
     }
     let frame = stack.removeLast()
+    if frame.isExplodedArray { return 1 }
+    if frame.elementStart >= 0 {
+      elementRanges.append(ElementRange(start: frame.elementStart, end: Int32(entries.count)))
+      return 1
+    }
     if captureDepth > 0 { capture.append(isArray ? UInt8(ascii: "]") : UInt8(ascii: "}")) }
     if frame.captureStart >= 0 {
       keepCapture(node: frame.captureNode, from: frame.captureStart)

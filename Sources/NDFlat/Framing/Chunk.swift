@@ -9,11 +9,13 @@ final class Chunk: @unchecked Sendable {
   var inputIndex = 0
   /// The byte offset of `bytes[0]` in its (decompressed) input.
   var startOffset = 0
-  /// The input's first chunk: a UTF-8 BOM at its start is skipped.
-  var isInputStart = false
   var bytes: ByteArena
   /// A line longer than the record limit that the reader skipped: its length.
   var oversizeLength: Int?
+  /// `array`/`concat` input: where each record lies (NDJSON chunks are split by the worker).
+  var records: [ValueScanner.Found]?
+  /// Newlines in the chunk (`array`/`concat` input), for line numbers.
+  var newlines = 0
   /// The reader hit a damaged end (truncated gzip): the reason, reported after this chunk's records.
   var damage: String?
 
@@ -26,7 +28,8 @@ final class Chunk: @unchecked Sendable {
     bytes.count = 0
     oversizeLength = nil
     damage = nil
-    isInputStart = false
+    records = nil
+    newlines = 0
     startOffset = 0
   }
 }

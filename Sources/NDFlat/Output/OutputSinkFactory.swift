@@ -4,7 +4,9 @@ enum OutputSinkFactory {
     _ target: OutputTarget, format: OutputFormat, columns: [[UInt8]], options: ConvertOptions
   ) throws -> OutputSink {
     if format == .xlsx {
-      throw NDFlatError(.usage, "--format xlsx is not available in this build")
+      // Date cells follow `--utc` once ConvertOptions has it (issue 5); until then
+      // XLSXSink's `dateCells` is reached only from tests.
+      return try XLSXSink(target: target, columns: columns, header: options.header)
     }
     switch target {
     case .standardOutput: return OutputFile(standardOutput: ())

@@ -213,7 +213,7 @@ struct RowFormatter {
     var first = true
     for index in 0..<x.pointee.entries.count {
       let entry = x.pointee.entries[index]
-      if entry.kind == .dead { continue }
+      if entry.kind == .dead || !x.pointee.isInCurrentRow(index) { continue }
       let slot = Int(x.pointee.slot(of: entry))
       if slot &* 2 >= keyRanges.count { addKeys(upTo: slot, from: x) }
       if exclusions.isActive && isExcluded(slot, x) { continue }

@@ -18,6 +18,8 @@ final class RecordTransforms {
 
   /// Does any step apply?
   let isActive: Bool
+  /// Are there `--where` conditions?
+  var hasConditions: Bool { !matchers.isEmpty }
 
   init(wheres: [WhereCondition], localTimes: [LocalTimeSpec], localSlots: [Int32], utc: Bool, timeFormat: TimeFormat) {
     matchers = wheres.map(WhereMatcher.init)
