@@ -9,6 +9,40 @@ struct ColumnLayout {
   var fieldPaths: [[[UInt8]]?]
   /// The slot of each `--local-time` column.
   var localSlots: [Int32]
+  /// `--schema`: slots below this are the schema's; the rest go to `_extra`.
+  var knownSlots: Int32? = nil
+  /// The slot number standing for the `_extra` column.
+  static let extraColumn: Int32 = -8
+
+  /// `--schema`: the schema's columns (all event types, or one), then `_extra`.
+  static func forSchema(_ schema: ExportSchema, eventType: String?, options: ConvertOptions) -> ColumnLayout {
+    var registry = ColumnRegistry()
+    var names: [[UInt8]] = []
+    var slots: [Int32] = []
+    for column in schema.columns(eventType: eventType) {
+      let name = Array(column.utf8)
+      names.append(name)
+      slots.append(registry.slot(for: name))
+    }
+    var localSlots: [Int32] = []
+    for spec in options.localTimes {
+      let name = Array(spec.columnName(separator: options.separator).utf8)
+      let slot = registry.slot(for: name)
+      localSlots.append(slot)
+      if !slots.contains(slot) {
+        names.append(name)
+        slots.append(slot)
+      }
+    }
+    let known = Int32(registry.count)
+    names.append(Array("_extra".utf8))
+    slots.append(ColumnLayout.extraColumn)
+    var layout = ColumnLayout(
+      names: names, slots: slots, registry: registry, fieldPaths: [], localSlots: localSlots)
+    layout.knownSlots = known
+    layout.exclude(options)
+    return layout
+  }
 
   /// `--fields`: the given columns, plus hidden slots for `--where` and
   /// `--local-time` paths, plus the local-time columns.

@@ -26,6 +26,10 @@ public struct ConvertOptions: Sendable {
   public var inputForm: InputForm = .auto
   /// Stop (a fatal error) once this many records have been rejected.
   public var maxErrors: Int? = nil
+  /// Columns from a schema file (all its event types, or ``schemaEventType``);
+  /// fields outside it go, as JSON, into a last column `_extra`.
+  public var schema: ExportSchema? = nil
+  public var schemaEventType: String? = nil
   /// One row per element of the array at this path (`data` for Caliper).
   public var explode: String? = nil
   /// Keep only records where every condition holds.

@@ -41,6 +41,9 @@ public final class Converter {
 
   public init(options: ConvertOptions) throws {
     guard options.threads >= 1 else { throw NDFlatError(.usage, "--threads must be at least 1") }
+    if options.schema != nil && options.fields != nil {
+      throw NDFlatError(.usage, "--schema and --fields cannot be combined")
+    }
     if let fields = options.fields, fields.isEmpty {
       throw NDFlatError(.usage, "--fields needs at least one field")
     }
@@ -48,7 +51,7 @@ public final class Converter {
   }
 
   /// Does the run need the column union before the first row (two passes)?
-  var needsDiscovery: Bool { options.fields == nil && options.format != .json }
+  var needsDiscovery: Bool { options.fields == nil && options.schema == nil && options.format != .json }
 
   /// Converts `inputs` and returns the output bytes (for tests and small inputs).
   public func convertToBytes(_ inputs: [InputSource]) throws -> (output: [UInt8], report: RunReport) {
@@ -105,46 +108,72 @@ public final class Converter {
   /// Streams every record to `body` as a ``FlatRow``, on the calling thread, in
   /// input order. Rejections go to ``onRejection`` as usual.
   public func forEachRow(_ inputs: [InputSource], _ body: (FlatRow) throws -> Void) throws -> RunReport {
-    let started = Date()
-    let sources = inputs.isEmpty ? [InputSource.standardInput] : inputs
-    let names = sources.map(\.description)
-    var single = options
-    single.threads = 1
-    let layout = try Converter(options: single).fieldLayout()
-    let worker = try makeWorker(layout: layout, discovery: false, names: names)
+    let layout = try fieldLayout()
     var failure: Error?
-    var report = RunReport()
-    report.columns = layout.names.map { String(decoding: $0, as: UTF8.self) }
-    try withoutActuallyEscaping(body) { body in
-      worker.rowHandler = { extraction in
+    let report = try withoutActuallyEscaping(body) { body in
+      try streamRows(inputs, layout: layout) { extraction in
         guard failure == nil else { return }
         do {
           try body(extraction.pointee.flatRow(columnNames: layout.names, columnSlots: layout.slots))
         } catch {
           failure = error
         }
-      }
-      defer { worker.rowHandler = nil }
-      let pipeline = Pipeline(
-        workers: [worker], chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
-        form: options.inputForm)
-      var lineBase = 0
-      var currentInput = -1
-      try pipeline.run(sources) { result in
-        if let failure { throw failure }
-        if result.inputIndex != currentInput {
-          currentInput = result.inputIndex
-          lineBase = 0
-        }
-        for var rejection in result.rejections {
-          rejection.line += lineBase
-          onRejection?(rejection)
-        }
-        lineBase += result.lineCount
-        report.counters.add(result.counters)
-      }
+      } stop: { failure }
     }
     if let failure { throw failure }
+    return report
+  }
+
+  /// The schema of `inputs`: per value at `by`, every flattened field with its
+  /// types, presence, nulls and an example.
+  public func collectSchema(_ inputs: [InputSource], by: String) throws -> (ExportSchema, RunReport) {
+    var all = options
+    all.fields = nil
+    let collector = SchemaCollector(by: by)
+    let converter = try Converter(options: all)
+    converter.onRejection = onRejection
+    converter.onProgress = onProgress
+    let report = try converter.streamRows(inputs, layout: ColumnLayout.documentOrder(options: all)) {
+      collector.collect($0)
+    } stop: { nil }
+    return (collector.schema(by: by, options: all), report)
+  }
+
+  /// Runs one worker over `inputs` on this thread, handing each accepted row to `handler`.
+  private func streamRows(
+    _ inputs: [InputSource], layout: ColumnLayout, handler: @escaping (UnsafeMutablePointer<Extraction>) -> Void,
+    stop: () -> Error?
+  ) throws -> RunReport {
+    let started = Date()
+    let sources = inputs.isEmpty ? [InputSource.standardInput] : inputs
+    let names = sources.map(\.description)
+    let worker = try makeWorker(layout: layout, discovery: false, names: names)
+    worker.rowHandler = handler
+    defer { worker.rowHandler = nil }
+    var report = RunReport()
+    report.columns = layout.names.map { String(decoding: $0, as: UTF8.self) }
+    let pipeline = Pipeline(
+      workers: [worker], chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+      form: options.inputForm)
+    let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
+    pipeline.onOpen = { _, reader in tracker.opened(reader) }
+    var lineBase = 0
+    var currentInput = -1
+    try pipeline.run(sources) { result in
+      if let failure = stop() { throw failure }
+      if result.inputIndex != currentInput {
+        currentInput = result.inputIndex
+        lineBase = 0
+      }
+      for var rejection in result.rejections {
+        rejection.line += lineBase
+        onRejection?(rejection)
+      }
+      lineBase += result.lineCount
+      report.counters.add(result.counters)
+      tracker.update(records: report.counters.recordsRead)
+    }
+    report.bytesRead = tracker.bytesRead
     report.elapsed = Date().timeIntervalSince(started)
     return report
   }
@@ -158,6 +187,9 @@ public final class Converter {
 
   private func columnLayout(_ sources: [InputSource], names: [String]) throws -> ColumnLayout {
     if let fields = options.fields { return ColumnLayout.forFields(fields, options: options) }
+    if let schema = options.schema {
+      return ColumnLayout.forSchema(schema, eventType: options.schemaEventType, options: options)
+    }
     guard needsDiscovery else { return ColumnLayout.documentOrder(options: options) }
     let registry = try discoverColumns(sources, names: names)
     return ColumnLayout.forDiscovered(registry, options: options)
@@ -221,6 +253,10 @@ public final class Converter {
       dynamicKeys: options.format == .json && options.fields == nil)
     formatter.setColumns(names: layout.names, slots: layout.slots)
     formatter.excel = options.excel
+    if let known = layout.knownSlots {
+      formatter.extraColumnSlot = ColumnLayout.extraColumn
+      formatter.knownSlots = known
+    }
     formatter.exclusions = ColumnExclusions(patterns: options.excludes, separator: options.separator)
     let transforms = RecordTransforms(
       wheres: options.wheres, localTimes: options.localTimes, localSlots: layout.localSlots,

@@ -261,7 +261,7 @@ struct Extraction {
   @inline(__always)
   func entry(forSlot slot: Int32) -> Entry? {
     let index = Int(slot)
-    guard index < slotStamp.count, slotStamp[index] == stamp else { return nil }
+    guard index >= 0, index < slotStamp.count, slotStamp[index] == stamp else { return nil }
     return entries[Int(slotEntry[index])]
   }
 

@@ -19,6 +19,16 @@ struct RowFormatter {
   var excel = false
   /// `--exclude` for document-order NDJSON (fixed columns are filtered in the layout).
   var exclusions = ColumnExclusions(patterns: [], separator: ".")
+  /// `--schema`: the column slot standing for `_extra`, and how many slots the schema knows.
+  var extraColumnSlot: Int32 = RowFormatter.noExtraColumn
+  var knownSlots: Int32 = 0
+  static let noExtraColumn: Int32 = -9
+  /// Where `_extra` JSON is built before it is escaped into a cell.
+  private let scratch: UnsafeMutablePointer<ByteArena> = {
+    let scratch = UnsafeMutablePointer<ByteArena>.allocate(capacity: 1)
+    scratch.initialize(to: ByteArena(capacity: 1024))
+    return scratch
+  }()
   /// Per slot, for document-order NDJSON: 0 not decided, 1 written, 2 excluded.
   private var slotVisibility = UnsafeVector<UInt8>(capacity: 64)
 
@@ -37,6 +47,9 @@ struct RowFormatter {
   }
 
   func release() {
+    scratch.pointee.release()
+    scratch.deinitialize(count: 1)
+    scratch.deallocate()
     slotVisibility.release()
     constants.release()
     columnSlots.release()
@@ -115,6 +128,10 @@ struct RowFormatter {
   private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
     for column in 0..<columnSlots.count {
       if column > 0 { out.append(delimiter) }
+      if columnSlots[column] == extraColumnSlot {
+        writeExtraCell(x, into: &out)
+        continue
+      }
       guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
         appendNull(into: &out)
         continue
@@ -130,11 +147,25 @@ struct RowFormatter {
     appendLineEnding(into: &out)
   }
 
+  /// `--schema`: the `_extra` cell, compact JSON of the fields outside the schema.
+  private func writeExtraCell(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    scratch.pointee.count = 0
+    guard x.pointee.appendExtraJSON(knownSlots: knownSlots, into: &scratch.pointee) else {
+      appendNull(into: &out)
+      return
+    }
+    writeText(UnsafePointer(scratch.pointee.base), scratch.pointee.count, into: &out)
+  }
+
   /// `--excel`: like ``writeDelimitedRow`` with each text cell made spreadsheet-safe.
   private func writeSpreadsheetSafeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {
     var warnings = 0
     for column in 0..<columnSlots.count {
       if column > 0 { out.append(delimiter) }
+      if columnSlots[column] == extraColumnSlot {
+        writeExtraCell(x, into: &out)
+        continue
+      }
       guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
         appendNull(into: &out)
         continue
@@ -167,6 +198,18 @@ struct RowFormatter {
   private func writeEncodedCells(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
     out.append(XLSXCellEncoding.rowMarker)
     for column in 0..<columnSlots.count {
+      if columnSlots[column] == extraColumnSlot {
+        scratch.pointee.count = 0
+        if x.pointee.appendExtraJSON(knownSlots: knownSlots, into: &scratch.pointee) {
+          out.append(XLSXCellEncoding.Kind.json.rawValue)
+          var length = UInt32(truncatingIfNeeded: scratch.pointee.count).littleEndian
+          withUnsafeBytes(of: &length) { out.append($0) }
+          out.append(UnsafePointer(scratch.pointee.base), scratch.pointee.count)
+        } else {
+          out.append(XLSXCellEncoding.Kind.empty.rawValue)
+        }
+        continue
+      }
       guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
         out.append(XLSXCellEncoding.Kind.empty.rawValue)
         continue
@@ -193,6 +236,17 @@ struct RowFormatter {
     out.append(UInt8(ascii: "{"))
     var first = true
     for column in 0..<columnSlots.count {
+      if columnSlots[column] == extraColumnSlot {
+        scratch.pointee.count = 0
+        if x.pointee.appendExtraJSON(knownSlots: knownSlots, into: &scratch.pointee) {
+          if !first { out.append(UInt8(ascii: ",")) }
+          first = false
+          let start = keyRanges[column &* 2]
+          out.append(UnsafePointer(keys.base + start), keyRanges[column &* 2 &+ 1] &- start)
+          out.append(UnsafePointer(scratch.pointee.base), scratch.pointee.count)
+        }
+        continue
+      }
       guard let entry = x.pointee.entry(forSlot: columnSlots[column]), entry.kind != .dead else {
         continue
       }
