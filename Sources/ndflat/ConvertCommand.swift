@@ -10,18 +10,26 @@ enum ConvertCommand {
     OptionSpec("sep", value: "STR", "separator joining nested keys into column names (default '.')"),
     OptionSpec("null", value: "TEXT", "CSV/TSV text for null and absent values (default empty)"),
     OptionSpec("no-header", "write rows only, no header line"),
+    OptionSpec("schema", value: "FILE", "columns from a schema file ('ndflat schema --json'); other fields go, as JSON, into _extra"),
+    OptionSpec("schema-type", value: "NAME", "with --schema: only this event type's columns"),
+    OptionSpec("explode", value: "PATH", "one row per element of the array at PATH, its fields under PATH. (Caliper: --explode data)"),
     OptionSpec("where", value: "EXPR", repeatable: true, "keep records where PATH=V, PATH!=V or PATH~GLOB (V may be a,b,c); repeatable, all must hold"),
     OptionSpec("exclude", value: "PATHS", repeatable: true, "leave out these columns (comma list, globs allowed, e.g. metadata.client_ip,metadata.user_*)"),
     OptionSpec("utc", "rewrite every string that is a complete timestamp with an offset into UTC"),
     OptionSpec("time-format", value: "FORM", "how rewritten timestamps are written: iso (default), excel or epoch-ms"),
     OptionSpec("local-time", value: "PATH=TZPATH", repeatable: true, "add PATH_local: the time at PATH in the IANA zone named at TZPATH"),
     OptionSpec("excel", "spreadsheet-safe CSV: BOM, CRLF, formulas neutralised, long digit strings kept as text"),
+    OptionSpec("input", value: "FORM", "auto (default), ndjson, array (a top-level JSON array) or concat (values one after another)"),
+    OptionSpec("max-errors", value: "N", "stop with an error once N records have been rejected"),
     OptionSpec("rejects", value: "FILE", "keep each rejected record here, byte for byte, one per line"),
     OptionSpec("max-record-bytes", value: "N", "reject records longer than N bytes (default 67108864)"),
     OptionSpec("max-depth", value: "N", "reject records nested deeper than N levels (default 1000)"),
     OptionSpec("max-columns", value: "N", "refuse to produce more than N columns (default 100000)"),
     OptionSpec("threads", short: "j", value: "N", "worker threads (default: all cores)"),
-    OptionSpec("quiet", short: "q", "no summary on stderr (rejections are still reported)"),
+    OptionSpec("progress", "draw the progress bar on stderr even when it is not a terminal"),
+    OptionSpec("no-progress", "no progress bar (default: a bar when stderr is a terminal)"),
+    OptionSpec("quiet", short: "q", "no progress bar and no summary on stderr (rejections are still reported)"),
+    OptionSpec("stats", value: "FILE", "write the run's summary as JSON to FILE (records, columns, bytes, time, …)"),
     OptionSpec("help", short: "h", "show this help"),
   ]
 
@@ -37,14 +45,33 @@ enum ConvertCommand {
     spooled to a temporary file). Numbers keep their exact text; nested keys join
     with '.'; an array is one cell holding its compact JSON.
 
-    Options:
-    \(OptionHelp.render(options))
+    A bad record (invalid JSON, not an object, over a limit) is rejected, named on
+    stderr by file, line and byte offset with an excerpt, and the run goes on.
+    While it runs, a progress bar is drawn on stderr when that is a terminal; at
+    the end a summary reconciles: records read = written + filtered + rejected.
 
-    Examples:
-      ndflat events.ndjson -o events.csv
-      ndflat -f metadata.event_name,metadata.event_time,user=metadata.user_id events.ndjson
-      zcat export.ndjson.gz | ndflat --format json > flat.ndjson
-      ndflat --format tsv --sep _ events.ndjson.gz -o events.tsv
+    Options:
+    \(Help.options(options))
+
+    Canvas Live Events ({"metadata":{…},"body":{…}} per line):
+      ndflat canvas.ndjson.gz -o canvas.csv
+          every column (metadata.*, then body.*), one table
+      ndflat -f metadata.event_name,time=metadata.event_time,metadata.user_id canvas.ndjson
+          three columns in this order, the second renamed 'time'
+      ndflat --where metadata.event_name=asset_accessed,logged_in --utc canvas.ndjson
+          two event types only, every timestamp rewritten into UTC
+      ndflat --excel --local-time metadata.event_time=metadata.time_zone canvas.ndjson -o c.csv
+          spreadsheet-safe CSV with the event time in each user's own time zone
+
+    IMS Caliper ({"sensor":…,"data":[{event}, …]} per line):
+      ndflat -f type=data.0.type,time=data.0.eventTime,actor=data.0.actor.id caliper.ndjson
+          the first event of each envelope (a number indexes the array)
+      ndflat --format json caliper.ndjson > caliper.flat.ndjson
+          flattened keys; the data array stays one JSON value
+
+    Any NDJSON:
+      zcat export.ndjson.gz | ndflat --format tsv --sep _ > export.tsv
+      ndflat --rejects bad.ndjson --stats run.json day1.ndjson day2.ndjson -o week.csv
 
     Exit status: 0 all good, 3 finished but some records were rejected,
     2 usage error, 1 fatal error (nothing is left under the output's name).
@@ -85,16 +112,22 @@ enum ConvertCommand {
     settings.maxColumns = try integer(parsed, "max-columns", default: settings.maxColumns, range: 1...10_000_000)
     settings.threads = try integer(parsed, "threads", default: settings.threads, range: 1...256)
     try TransformOptions.apply(parsed, to: &settings)
+    try InputOptions.apply(parsed, to: &settings)
+    try SchemaOptions.apply(parsed, to: &settings)
 
     let inputs = parsed.operands.map(InputSource.init(argument:))
     let target: OutputTarget = parsed.value("output").map { .file($0) } ?? .standardOutput
     let converter = try Converter(options: settings)
     converter.rejectsPath = parsed.value("rejects")
-    let reporter = RejectionReporter()
+    let progress = ProgressDisplay.make(parsed)
+    defer { progress?.finish() }
+    converter.onProgress = progress?.callback
+    let reporter = RejectionReporter(progress: progress)
     converter.onRejection = { reporter.report($0) }
     let report = try converter.convert(inputs, to: target)
+    progress?.finish()
     reporter.finish()
-    if !parsed.has("quiet") { Summary.print(report) }
+    try Summary.finish(report, parsed: parsed)
     return report.counters.recordsRejected > 0 ? 3 : 0
   }
 

@@ -78,6 +78,12 @@ struct OptionParser: Sendable {
         }
         continue
       }
+      if argument.hasPrefix("-") && argument.count > 2,
+        let spec = specs.first(where: { $0.long == argument.dropFirst() })
+      {
+        // `-format`: a long option with one dash would otherwise read as `-f ormat`.
+        throw UsageError("unknown option '\(argument)'; did you mean '--\(spec.long)'?")
+      }
       if argument.hasPrefix("-") && argument.count > 1 {
         var rest = Substring(argument.dropFirst())
         while let letter = rest.first {
@@ -115,6 +121,8 @@ struct OptionParser: Sendable {
   func nearest(to option: String) -> String? {
     let typed = option.drop { $0 == "-" }
     guard typed.count > 1 else { return nil }
+    let extending = specs.filter { $0.long.hasPrefix(typed) }
+    if extending.count == 1 { return "--" + extending[0].long }
     var best: (name: String, distance: Int)?
     for spec in specs {
       let distance = editDistance(Array(typed), Array(spec.long))

@@ -4,44 +4,81 @@ import NDFlat
 /// The version printed by `--version`.
 let ndflatVersion = "0.1.0"
 
-let topLevelHelp = """
-  ndflat \(ndflatVersion): streams NDJSON event exports into CSV, TSV or flattened NDJSON.
+/// One command of `ndflat`: its name, a one-line summary, its option table (for
+/// completions), its help text and what it runs.
+struct Command: Sendable {
+  let name: String
+  let summary: String
+  let options: [OptionSpec]
+  let help: String
+  let run: @Sendable ([String]) throws -> Int32
+}
 
-  Usage:
-    ndflat [convert] [options] [FILE…]   convert (the default command)
-    ndflat help [COMMAND]                help for a command
-    ndflat --version
+/// Every command, in the order help lists them. A new command is one line here.
+enum Commands {
+  static let convert = Command(
+    name: "convert", summary: "NDJSON to CSV, TSV or flattened NDJSON (the default command)",
+    options: ConvertCommand.options, help: ConvertCommand.help, run: ConvertCommand.run)
 
-  Run 'ndflat help convert' for every option.
-  """
+  static let all: [Command] = [
+    convert,
+    Command(
+      name: "schema", summary: "per event type: fields, JSON types, presence, nulls, examples; --diff for drift",
+      options: SchemaCommand.options, help: SchemaCommand.help, run: SchemaCommand.run),
+    Command(
+      name: "header", summary: "the header line shared by --schema --no-header rows (mapper mode)",
+      options: HeaderCommand.options, help: HeaderCommand.help, run: HeaderCommand.run),
+    Command(
+      name: "stats", summary: "per event type: count, first and last time (UTC), a per-day histogram",
+      options: StatsCommand.options, help: StatsCommand.help, run: StatsCommand.run),
+    Command(
+      name: "completions", summary: "print a bash or zsh completion script",
+      options: CompletionsCommand.options, help: CompletionsCommand.help, run: CompletionsCommand.run),
+    Command(
+      name: "help", summary: "help for a command",
+      options: HelpCommand.options, help: HelpCommand.help, run: HelpCommand.run),
+  ]
+
+  static func named(_ name: String) -> Command? { all.first { $0.name == name } }
+
+  /// The command a mistyped word was probably meant to be.
+  static func nearest(to word: String) -> Command? {
+    guard word.count > 2 else { return nil }
+    let scored = all.map { ($0, editDistance(Array(word), Array($0.name))) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < word.count / 2 + 1 else { return nil }
+    return best.0
+  }
+}
 
 func runMain() -> Int32 {
-  var arguments = Array(CommandLine.arguments.dropFirst())
-  if arguments.first == "--version" || arguments.first == "-V" {
+  let arguments = Array(CommandLine.arguments.dropFirst())
+  switch arguments.first {
+  case "--version", "-V":
     Terminal.output("ndflat \(ndflatVersion)\n")
     return 0
+  case "--help", "-h":
+    Terminal.output(Help.topLevel + "\n")
+    return 0
+  default:
+    break
   }
-  if arguments.first == "help" {
-    if arguments.count == 1 {
-      Terminal.output(topLevelHelp + "\n")
-      return 0
-    }
-    if arguments[1] == "convert" {
-      Terminal.output(ConvertCommand.help + "\n")
-      return 0
-    }
-    Terminal.error("ndflat: unknown command '\(arguments[1])'; try 'ndflat help'")
+  // The first word names a command; anything else is convert's (options and files).
+  var command = Commands.convert
+  var rest = arguments
+  if let first = arguments.first, let named = Commands.named(first) {
+    command = named
+    rest.removeFirst()
+  } else if let first = arguments.first, !first.hasPrefix("-"), access(first, F_OK) != 0,
+    let near = Commands.nearest(to: first)
+  {
+    Terminal.error("ndflat: no file or command '\(first)'; did you mean 'ndflat \(near.name)'? (see 'ndflat --help')")
     return 2
   }
-  if arguments.first == "--help" || arguments.first == "-h" {
-    Terminal.output(ConvertCommand.help + "\n")
-    return 0
-  }
-  if arguments.first == "convert" { arguments.removeFirst() }
   do {
-    return try ConvertCommand.run(arguments)
+    return try command.run(rest)
   } catch let error as UsageError {
-    Terminal.error("ndflat: \(error.message) (see 'ndflat --help')")
+    let helpCommand = command.name == "convert" ? "ndflat --help" : "ndflat \(command.name) --help"
+    Terminal.error("ndflat: \(error.message) (see '\(helpCommand)')")
     return 2
   } catch let error as NDFlatError {
     Terminal.error("ndflat: \(error.message)")
@@ -60,6 +97,8 @@ func runMain() -> Int32 {
 signal(SIGPIPE, SIG_IGN)
 for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
   signal(signalNumber) { received in
+    // Leave the terminal's line clean if a progress bar was drawn, then go.
+    if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
     TemporaryFiles.removeAllForSignal()
     signal(received, SIG_DFL)
     raise(received)

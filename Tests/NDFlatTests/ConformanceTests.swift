@@ -335,19 +335,33 @@ private struct ExpectedCell {
   let value: JValue
 }
 
-/// Flattens a record per SPEC §2 with arrays as JSON: objects recurse with ".",
-/// `{}` stays `{}`, arrays and scalars are leaves.
-private func flatten(_ record: JValue) -> [ExpectedCell] {
+/// Flattens a record per SPEC §2: objects recurse with ".", `{}` stays `{}`;
+/// arrays are leaves (`--arrays json`) or recurse by index with `[]` kept (`--arrays index`).
+private func flatten(_ record: JValue, indexArrays: Bool = false) -> [ExpectedCell] {
   var cells: [ExpectedCell] = []
+  func join(_ path: String?, _ key: String) -> String { path.map { $0 + "." + key } ?? key }
   func walk(_ value: JValue, _ path: String?) {
-    if case .object(let members) = value, !members.isEmpty || path == nil {
-      for (key, child) in members { walk(child, path.map { $0 + "." + key } ?? key) }
-      return
+    switch value {
+    case .object(let members) where !members.isEmpty || path == nil:
+      for (key, child) in members { walk(child, join(path, key)) }
+    case .array(let items) where indexArrays && !items.isEmpty:
+      for (index, child) in items.enumerated() { walk(child, join(path, String(index))) }
+    default:
+      if let path { cells.append(ExpectedCell(path: path, value: value)) }
     }
-    if let path { cells.append(ExpectedCell(path: path, value: value)) }
   }
   walk(record, nil)
   return cells
+}
+
+/// The first-seen union of paths over `records`.
+private func unionOfPaths(_ records: [[ExpectedCell]]) -> [String] {
+  var columns: [String] = []
+  var seen: Set<String> = []
+  for cells in records {
+    for cell in cells where seen.insert(cell.path).inserted { columns.append(cell.path) }
+  }
+  return columns
 }
 
 /// The CSV/TSV text of a scalar leaf; `nil` for `{}`, `[]` and arrays (compared structurally).
@@ -574,7 +588,7 @@ struct ConformanceTests {
   static let cases: [(file: String, records: Int)] = [("canvas-live-events.ndjson", 79), ("caliper.ndjson", 47)]
 
   /// Loads a corpus file, or records why not (a failure on CI, a note elsewhere).
-  static func loadOrReport(_ name: String) throws -> LoadedCorpus? {
+  fileprivate static func loadOrReport(_ name: String) throws -> LoadedCorpus? {
     guard Corpus.available else {
       Issue.record("corpus missing at \(Corpus.directory.path) and CI=true: conformance cannot be checked")
       return nil
@@ -585,25 +599,30 @@ struct ConformanceTests {
   @Test(
     "CSV: every record, every column equals the independent decode",
     .enabled(if: Corpus.shouldRun, "corpus not found at ../shared/corpus (set CI=true to make this a failure)"),
-    arguments: [0, 1])
-  func csv(_ which: Int) throws {
+    arguments: [0, 1], [ArrayMode.json, .index])
+  func csv(_ which: Int, _ arrays: ArrayMode) throws {
     let (file, count) = Self.cases[which]
     guard let corpus = try Self.loadOrReport(file) else { return }
-    let (output, report) = try convertCorpus(corpus) { $0.format = .csv }
+    let (output, report) = try convertCorpus(corpus) {
+      $0.format = .csv
+      $0.arrays = arrays
+    }
     checkCounters(report, corpus, expected: count)
-    #expect(report.columns == corpus.columns, "\(file): columns are not the first-seen union")
+    let recordCells = corpus.records.map { arrays == .index ? flatten($0.value, indexArrays: true) : $0.cells }
+    let columns = unionOfPaths(recordCells)
+    #expect(report.columns == columns, "\(file): columns are not the first-seen union")
 
     let rows = try parseCSV(output)
     try #require(rows.count == count + 1, "\(file): \(rows.count) CSV rows for \(count) records")
-    #expect(rows[0] == corpus.columns, "\(file): CSV header")
+    #expect(rows[0] == columns, "\(file): CSV header")
     var problems: [String] = []
-    for (record, row) in zip(corpus.records, rows.dropFirst()) {
-      guard row.count == corpus.columns.count else {
-        problems.append("line \(record.line): \(row.count) cells for \(corpus.columns.count) columns")
+    for ((record, cells), row) in zip(zip(corpus.records, recordCells), rows.dropFirst()) {
+      guard row.count == columns.count else {
+        problems.append("line \(record.line): \(row.count) cells for \(columns.count) columns")
         continue
       }
-      let byPath = Dictionary(record.cells.map { ($0.path, $0.value) }, uniquingKeysWith: { _, last in last })
-      for (column, cell) in zip(corpus.columns, row) {
+      let byPath = Dictionary(cells.map { ($0.path, $0.value) }, uniquingKeysWith: { _, last in last })
+      for (column, cell) in zip(columns, row) {
         if let problem = checkTextCell(cell, expected: byPath[column]) {
           problems.append("line \(record.line), column \(column): \(problem)")
         }
@@ -643,11 +662,14 @@ struct ConformanceTests {
   @Test(
     "flattened NDJSON: every record's keys, order and values equal the independent decode",
     .enabled(if: Corpus.shouldRun, "corpus not found at ../shared/corpus (set CI=true to make this a failure)"),
-    arguments: [0, 1])
-  func json(_ which: Int) throws {
+    arguments: [0, 1], [ArrayMode.json, .index])
+  func json(_ which: Int, _ arrays: ArrayMode) throws {
     let (file, count) = Self.cases[which]
     guard let corpus = try Self.loadOrReport(file) else { return }
-    let (output, report) = try convertCorpus(corpus) { $0.format = .json }
+    let (output, report) = try convertCorpus(corpus) {
+      $0.format = .json
+      $0.arrays = arrays
+    }
     checkCounters(report, corpus, expected: count)
     var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines.last == "", "\(file): output must end with a newline")
@@ -655,6 +677,7 @@ struct ConformanceTests {
     try #require(lines.count == count, "\(file): \(lines.count) output lines for \(count) records")
     var problems: [String] = []
     for (record, line) in zip(corpus.records, lines) {
+      let cells = arrays == .index ? flatten(record.value, indexArrays: true) : record.cells
       // Foundation: a flat object with exactly the expected keys and equal values.
       guard let flat = try? foundationParse(line) as? [String: Any] else {
         problems.append("line \(record.line): output is not a JSON object: \(line.prefix(120))")
@@ -665,12 +688,12 @@ struct ConformanceTests {
         continue
       }
       if !isCompact(line) { problems.append("line \(record.line): output is not compact") }
-      let expectedKeys = record.cells.map(\.path)
+      let expectedKeys = cells.map(\.path)
       if members.map(\.0) != expectedKeys {
         problems.append("line \(record.line): keys \(members.map(\.0)) != \(expectedKeys)")
         continue
       }
-      for ((key, got), cell) in zip(members, record.cells) {
+      for ((key, got), cell) in zip(members, cells) {
         // Literal text (numbers), order and types, from the test's reader…
         if got != cell.value {
           problems.append("line \(record.line), key \(key): expected \(cell.value), got \(got)")
@@ -725,6 +748,10 @@ struct ConformanceTests {
     #expect(members[1].1 == .string("é😀/"))
     #expect(flatten(value).map(\.path) == ["b", "a", "n", "t", "e"])
     #expect(flatten(try JReader.parse(#"{"a":{"b":{"c":1},"d":{}}}"#)).map(\.path) == ["a.b.c", "a.d"])
+    #expect(
+      flatten(try JReader.parse(#"{"a":[1,{"b":[]},[2]],"c":[]}"#), indexArrays: true).map(\.path)
+        == ["a.0", "a.1.b", "a.2.0", "c"])
+    #expect(JValue.string("q\"\\\u{1}é").description == #""q\"\\\u0001é""#)
     #expect(try parseCSV("a,b\n\"x,\"\"y\"\"\n\",\n") == [["a", "b"], ["x,\"y\"\n", ""]])
     #expect(try parseTSV("a\tb\nx\\ty\t\\\\\n") == [["a", "b"], ["x\ty", "\\"]])
     #expect(checkTextCell("[1.10]", expected: .array([.number("1.1")])) != nil)

@@ -67,7 +67,9 @@ private final class Scratch {
 }
 
 /// Runs `ndflat arguments…` with stdin from `stdin` (or empty), capturing stdout and stderr.
-private func ndflat(_ arguments: [String], stdin: URL? = nil, directory: URL? = nil) throws -> ToolRun {
+private func ndflat(
+  _ arguments: [String], stdin: URL? = nil, directory: URL? = nil, environment: [String: String] = [:]
+) throws -> ToolRun {
   guard let binary = Paths.binary else { throw MissingBinary() }
   let scratch = try Scratch()
   let outURL = scratch.file("stdout")
@@ -80,6 +82,9 @@ private func ndflat(_ arguments: [String], stdin: URL? = nil, directory: URL? = 
   process.executableURL = binary
   process.arguments = arguments
   process.currentDirectoryURL = directory ?? Paths.fixtures
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+  }
   process.standardOutput = outHandle
   process.standardError = errHandle
   let inHandle: FileHandle
@@ -106,7 +111,7 @@ private func fixtureText(_ name: String) throws -> String {
 private func firstDifference(_ a: String, _ b: String) -> String {
   let x = Array(a.utf8)
   let y = Array(b.utf8)
-  let index = zip(x, y).firstIndex { $0 != $1 } ?? min(x.count, y.count)
+  let index = Array(zip(x, y)).firstIndex { $0 != $1 } ?? min(x.count, y.count)
   let from = max(0, index - 40)
   return "at byte \(index): got …\(String(decoding: x[from..<min(x.count, index + 40)], as: UTF8.self).debugDescription)… expected …\(String(decoding: y[from..<min(y.count, index + 40)], as: UTF8.self).debugDescription)…"
 }
@@ -229,6 +234,67 @@ struct EndToEndTests {
     try expectOutput(json, equalsFixture: "nested.json.ndjson")
     let tsv = try ndflat(["-q", "--format", "tsv"], stdin: Paths.fixture("nested.ndjson"))
     try expectOutput(tsv, equalsFixture: "nested.tsv")
+  }
+
+  @Test("standard input spooled for the two passes leaves no temporary file behind")
+  func standardInputSpoolRemoved() throws {
+    let scratch = try Scratch()
+    let run = try ndflat(["-q"], stdin: Paths.fixture("nested.ndjson"), environment: ["TMPDIR": scratch.url.path])
+    #expect(run.status == 0, "stderr: \(run.err)")
+    try expectOutput(run, equalsFixture: "nested.csv")
+    let left = try scratch.contents()
+    #expect(left == [], "left in TMPDIR: \(left)")
+  }
+
+  @Test("line numbers in messages restart with each input file")
+  func lineNumbersPerFile() throws {
+    let run = try ndflat(["nested.ndjson", "bad.ndjson"])
+    #expect(run.status == 3)
+    #expect(run.err.contains("bad.ndjson:3"), "stderr: \(run.err)")
+    #expect(!run.err.contains("nested.ndjson:"), "stderr: \(run.err)")
+  }
+
+  @Test("rejections with -o: the file is still written, exit 3")
+  func rejectionsWithOutputFile() throws {
+    let scratch = try Scratch()
+    let target = scratch.file("out.csv")
+    let run = try ndflat(["bad.ndjson", "-o", target.path])
+    #expect(run.status == 3)
+    #expect(String(decoding: try Data(contentsOf: target), as: UTF8.self) == (try fixtureText("bad.expected.csv")))
+    #expect(try scratch.contents() == ["out.csv"])
+  }
+
+  @Test("a closed output pipe ends the run quietly")
+  func closedPipe() throws {
+    guard let binary = Paths.binary else { throw MissingBinary() }
+    let scratch = try Scratch()
+    // About 8 MB of records, far more than a pipe buffer holds.
+    let record = #"{"id":12345,"text":"\#(String(repeating: "x", count: 200))","n":{"a":[1,2,3]}}"# + "\n"
+    let big = scratch.file("big.ndjson")
+    try Data(String(repeating: record, count: 40_000).utf8).write(to: big)
+    let errURL = scratch.file("stderr")
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let errHandle = try FileHandle(forWritingTo: errURL)
+    let pipe = Pipe()
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["-j", "2", "--format", "json", big.path]
+    process.standardOutput = pipe
+    process.standardError = errHandle
+    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    try process.run()
+    try pipe.fileHandleForWriting.close()
+    let head = try pipe.fileHandleForReading.read(upToCount: 4096) ?? Data()
+    #expect(!head.isEmpty)
+    try pipe.fileHandleForReading.close()
+    process.waitUntilExit()
+    try errHandle.close()
+    let err = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+    let quietExit = process.terminationReason == .exit && process.terminationStatus == 0
+    let sigpipe = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE
+    #expect(quietExit || sigpipe, "reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
+    #expect(!err.lowercased().contains("broken pipe") && !err.lowercased().contains("error"), "stderr: \(err)")
+    #expect(try scratch.contents() == ["big.ndjson", "stderr"])
   }
 
   @Test("gzip input is recognised by its content, not its name")

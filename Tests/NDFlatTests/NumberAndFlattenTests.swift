@@ -206,10 +206,15 @@ struct FlattenContractTests {
       try convert(lines(#"{"a":[{"b":1}]}"#)) { $0.separator = "/"; $0.arrays = .index } == "a/0/b\n1\n")
   }
 
-  @Test("--fields paths use --sep too")
+  @Test("--fields paths are written with '.'; --sep shapes the header names")
   func separatorInFields() throws {
     let input = lines(#"{"a":{"b":[{"c":5}]}}"#)
-    #expect(try convert(input) { $0.separator = "_"; $0.fields = FieldSpec.parseList("a_b_0_c,A=a_b") } == "a_b_0_c,A\n5,\"[{\"\"c\"\":5}]\"\n")
+    #expect(
+      try convert(input) { $0.separator = "_"; $0.fields = FieldSpec.parseList("a.b.0.c,A=a.b") }
+        == "a_b_0_c,A\n5,\"[{\"\"c\"\":5}]\"\n")
+    #expect(
+      try convert(input) { $0.separator = "_"; $0.fields = FieldSpec.parseList("a.b.0.c"); $0.format = .json }
+        == #"{"a_b_0_c":5}"# + "\n")
   }
 
   @Test("duplicate keys: the last one wins")
@@ -348,6 +353,18 @@ struct FlattenContractTests {
     let input = lines(#"{"e":"caf\u00e9","s":"a\/b","emoji":"\ud83d\ude00","A":"\u0041\u00DF","q":"\"\\","k\u00e9y":1}"#)
     #expect(try convert(input) == "e,s,emoji,A,q,kéy\ncafé,a/b,😀,Aß,\"\"\"\\\",1\n")
     #expect(try convert(input) { $0.format = .json } == #"{"e":"café","s":"a/b","emoji":"😀","A":"Aß","q":"\"\\","kéy":1}"# + "\n")
+  }
+
+  @Test("a lone surrogate escape is rejected or kept exactly, never replaced (SPEC §4)")
+  func loneSurrogate() throws {
+    for escape in [#"\ud800"#, #"\udc00"#, #"x\ud83dy"#] {
+      let input = lines(#"{"s":""# + escape + #""}"#)
+      let (output, report) = try run(input) { $0.format = .json }
+      let rejected = report.counters.recordsRejected == 1 && output.isEmpty
+      let exact = report.counters.recordsRejected == 0 && output.lowercased().contains(escape)
+      #expect(rejected || exact, "\(escape) came out as \(output.debugDescription)")
+      #expect(!output.contains("?"), "\(escape) was replaced by '?': \(output.debugDescription)")
+    }
   }
 
   @Test("raw UTF-8 passes through untouched")

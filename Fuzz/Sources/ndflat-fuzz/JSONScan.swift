@@ -20,6 +20,9 @@ struct JSONScanResult {
   var isObject: Bool
   /// Deepest container nesting; the top-level object or array is depth 1.
   var depth: Int
+  /// A `\uD800`–`\uDFFF` escape that is not half of a high+low pair (valid JSON
+  /// grammar, but it names no character; ndflat rejects such records).
+  var loneSurrogate: Bool
 }
 
 enum JSONScan {
@@ -37,7 +40,9 @@ enum JSONScan {
   static func scan(_ bytes: UnsafeBufferPointer<UInt8>, utf8: UTF8Rule) -> JSONScanResult {
     var scanner = Scanner(b: bytes, rule: utf8)
     let ok = scanner.run()
-    return JSONScanResult(valid: ok, isObject: scanner.topIsObject, depth: scanner.maxDepth)
+    return JSONScanResult(
+      valid: ok, isObject: scanner.topIsObject, depth: scanner.maxDepth,
+      loneSurrogate: scanner.loneSurrogate)
   }
 
   static func scan(_ bytes: [UInt8], utf8: UTF8Rule) -> JSONScanResult {
@@ -51,6 +56,7 @@ enum JSONScan {
     var stack: [UInt8] = []  // "{" or "["
     var maxDepth = 0
     var topIsObject = false
+    var loneSurrogate = false
 
     init(b: UnsafeBufferPointer<UInt8>, rule: UTF8Rule) {
       self.b = b
@@ -199,9 +205,20 @@ enum JSONScan {
             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             i += 1
           case UInt8(ascii: "u"):
-            guard b.count - i >= 5 else { return false }
-            for k in 1...4 where !JSONScan.isHex(b[i + k]) { return false }
+            guard let unit = hex4(at: i + 1) else { return false }
             i += 5
+            if unit >= 0xD800 && unit <= 0xDBFF {
+              // A high surrogate names a character only with a low one right after it.
+              if b.count - i >= 6 && b[i] == UInt8(ascii: "\\") && b[i + 1] == UInt8(ascii: "u"),
+                let low = hex4(at: i + 2), low >= 0xDC00 && low <= 0xDFFF
+              {
+                i += 6
+              } else {
+                loneSurrogate = true
+              }
+            } else if unit >= 0xDC00 && unit <= 0xDFFF {
+              loneSurrogate = true
+            }
           default:
             return false
           }
@@ -214,6 +231,19 @@ enum JSONScan {
         guard utf8Sequence() else { return false }
       }
       return false
+    }
+
+    /// Four hex digits at `at`, as a UTF-16 code unit.
+    func hex4(at start: Int) -> UInt32? {
+      guard b.count - start >= 4 else { return nil }
+      var value: UInt32 = 0
+      for k in start..<(start + 4) {
+        let c = b[k]
+        guard JSONScan.isHex(c) else { return nil }
+        let digit = c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10
+        value = value << 4 | UInt32(digit)
+      }
+      return value
     }
 
     /// One multi-byte UTF-8 sequence starting at `i`.
