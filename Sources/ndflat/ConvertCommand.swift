@@ -10,6 +10,10 @@ enum ConvertCommand {
     OptionSpec("sep", value: "STR", "separator joining nested keys into column names (default '.')"),
     OptionSpec("null", value: "TEXT", "CSV/TSV text for null and absent values (default empty)"),
     OptionSpec("no-header", "write rows only, no header line"),
+    OptionSpec("split-by", value: "PATH", "one file per distinct value at PATH under -o DIR, each with its own header (e.g. metadata.event_name)"),
+    OptionSpec("partition-by", value: "LIST", "Hive-style tree under -o DIR, e.g. metadata.event_name,date(metadata.event_time)"),
+    OptionSpec("short-names", "drop the metadata./body. prefixes where no two columns collide"),
+    OptionSpec("preset", value: "NAME", "canvas or caliper: sensible defaults for the feed (caliper: --explode data)"),
     OptionSpec("schema", value: "FILE", "columns from a schema file ('ndflat schema --json'); other fields go, as JSON, into _extra"),
     OptionSpec("schema-type", value: "NAME", "with --schema: only this event type's columns"),
     OptionSpec("explode", value: "PATH", "one row per element of the array at PATH, its fields under PATH. (Caliper: --explode data)"),
@@ -64,10 +68,12 @@ enum ConvertCommand {
           spreadsheet-safe CSV with the event time in each user's own time zone
 
     IMS Caliper ({"sensor":…,"data":[{event}, …]} per line):
-      ndflat -f type=data.0.type,time=data.0.eventTime,actor=data.0.actor.id caliper.ndjson
-          the first event of each envelope (a number indexes the array)
-      ndflat --format json caliper.ndjson > caliper.flat.ndjson
-          flattened keys; the data array stays one JSON value
+      ndflat --explode data -f type=data.type,time=data.eventTime,actor=data.actor.id caliper.ndjson
+          one row per event in each envelope's data array
+      ndflat -f sensor,type=data.0.type,time=data.0.eventTime caliper.ndjson
+          the first event of each envelope only (a number indexes an array)
+      ndflat --explode data --format json caliper.ndjson > caliper.flat.ndjson
+          flattened NDJSON, one line per event
 
     Any NDJSON:
       zcat export.ndjson.gz | ndflat --format tsv --sep _ > export.tsv
@@ -114,6 +120,7 @@ enum ConvertCommand {
     try TransformOptions.apply(parsed, to: &settings)
     try InputOptions.apply(parsed, to: &settings)
     try SchemaOptions.apply(parsed, to: &settings)
+    try OutputOptions.apply(parsed, to: &settings)
 
     let inputs = parsed.operands.map(InputSource.init(argument:))
     let target: OutputTarget = parsed.value("output").map { .file($0) } ?? .standardOutput

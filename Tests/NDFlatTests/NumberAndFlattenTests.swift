@@ -493,6 +493,28 @@ struct RecordAccountingTests {
     }
   }
 
+  @Test("several inputs: records never merge across files, lines restart per file, BOMs skipped")
+  func severalInputs() throws {
+    let first = Array("{\"a\":1}\n{\"a\":\n{\"a\":2}".utf8)  // no final newline
+    let second = [0xEF, 0xBB, 0xBF] + Array("{\"b\":3}\n\n[]\n".utf8)
+    for threads in [1, 3] {
+      var options = ConvertOptions()
+      options.threads = threads
+      options.chunkSize = 64
+      let converter = try Converter(options: options)
+      var rejected: [Rejection] = []
+      converter.onRejection = { rejected.append($0) }
+      let (bytes, report) = try converter.convertToBytes([
+        .memory(name: "one", bytes: first), .memory(name: "two", bytes: second),
+      ])
+      #expect(String(decoding: bytes, as: UTF8.self) == "a,b\n1,\n2,\n,3\n")
+      #expect(rejected.map { "\($0.input):\($0.line)" } == ["one:2", "two:3"])
+      #expect(report.counters.recordsRead == 5)
+      #expect(report.counters.recordsWritten == 3)
+      #expect(report.counters.isBalanced)
+    }
+  }
+
   @Test("records that are not objects are rejected, never a crash")
   func notObjects() throws {
     let (rejected, report, output) = try rejections("1\n\"s\"\nnull\ntrue\n[]\n{\"ok\":1}\n")

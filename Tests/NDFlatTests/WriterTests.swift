@@ -134,7 +134,17 @@ private func convert(_ text: String, _ configure: (inout ConvertOptions) -> Void
 private let allBytes: [UInt8] = (0...255).map { UInt8($0) }
 
 /// Field lengths around word and vector boundaries.
-private let lengths: [Int] = Array(1...40) + [47, 48, 49, 63, 64, 65, 127, 128, 129]
+private let lengths: [Int] = Array(1...17) + [23, 24, 25, 31, 32, 33, 39, 40, 47, 48, 49, 63, 64, 65, 127, 128, 129]
+
+/// Bytes tried at each position: all 256 over the ASCII filler, the interesting ones over the others.
+private func probeBytes(pattern: Int) -> [UInt8] {
+  pattern == 0 ? allBytes : [0x00, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x20, 0x22, 0x2C, 0x3B, 0x5C, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+}
+
+/// Positions tried in a field of `length` bytes: both ends, word edges, the middle.
+private func probePositions(_ length: Int) -> [Int] {
+  Set([0, 1, 7, 8, 15, 16, 31, 32, 63, 64, length / 2, length - 2, length - 1]).filter { $0 >= 0 && $0 < length }.sorted()
+}
 
 /// Fillers: plain ASCII, and high (non-ASCII) bytes that fool naive word tricks.
 private func filler(_ length: Int, pattern: Int) -> [UInt8] {
@@ -231,8 +241,8 @@ struct CSVQuotingTests {
       for pattern in 0..<3 {
         for length in lengths {
           let base = filler(length, pattern: pattern)
-          for position in Set([0, 1, 7, 8, 9, 15, 16, 31, 32, length / 2, length - 1]) where position < length {
-            for byte in allBytes {
+          for position in probePositions(length) {
+            for byte in probeBytes(pattern: pattern) {
               var field = base
               field[position] = byte
               let got = csvField(field, delimiter: delimiter)
@@ -289,8 +299,8 @@ struct TSVEscapingTests {
     for pattern in 0..<3 {
       for length in lengths {
         let base = filler(length, pattern: pattern)
-        for position in Set([0, 1, 7, 8, 9, 15, 16, 31, 32, length / 2, length - 1]) where position < length {
-          for byte in allBytes {
+        for position in probePositions(length) {
+          for byte in probeBytes(pattern: pattern) {
             var field = base
             field[position] = byte
             if tsvField(field) != referenceTSV(field) && failures.count < 10 {
@@ -362,8 +372,8 @@ struct JSONEscapingTests {
     for pattern in 0..<3 {
       for length in lengths {
         let base = filler(length, pattern: pattern)
-        for position in Set([0, 1, 7, 8, 9, 15, 16, 31, 32, length / 2, length - 1]) where position < length {
-          for byte in allBytes {
+        for position in probePositions(length) {
+          for byte in probeBytes(pattern: pattern) {
             var field = base
             field[position] = byte
             if let problem = checkJSONString(jsonString(field), input: field), failures.count < 10 {

@@ -189,7 +189,7 @@ private func significantDigits(_ literal: String) -> Int {
 /// significant digits and is a normal double (or zero), else its text.
 private func expectedNumber(_ literal: String) -> Expected {
   guard let value = Double(literal) else { return .text(literal) }
-  if value == 0 { return .number(0) }
+  if significantDigits(literal) == 0 { return .number(0) }
   if significantDigits(literal) <= 15 && value.isFinite && abs(value) >= Double.leastNormalMagnitude {
     return .number(value)
   }
@@ -228,6 +228,18 @@ private func expected(_ value: FlatValue?) -> Expected {
   case .string: return value.text.isEmpty ? .empty : .text(openpyxlView(value.text))
   case .json: return .text(value.text)
   }
+}
+
+/// With --utc: a string that is a complete timestamp with an offset, on or after
+/// 1900-03-01, is a date cell; openpyxl shows it in UTC rounded to milliseconds.
+private func expectedDate(_ value: FlatValue?) -> Expected? {
+  guard let value, value.kind == .string, let stamp = Timestamp.parse(value.text) else { return nil }
+  let ms = stamp.epochSeconds * 1000 + (Int64(stamp.nanoseconds) + 500_000) / 1_000_000
+  let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+  guard seconds >= -2_203_891_200,  // 1900-03-01T00:00:00Z
+    let rounded = Timestamp(epochSeconds: seconds, nanoseconds: Int32(ms - seconds * 1000) * 1_000_000, fractionDigits: 3)
+  else { return nil }
+  return .date(rounded.formatted(.excel).replacingOccurrences(of: " ", with: "T"))
 }
 
 // MARK: - Helpers
@@ -288,14 +300,15 @@ private func names(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } 
 struct XLSXReadBackTests {
   /// Every cell of the shared corpus, all columns, against the engine's own
   /// flattening (Converter.forEachRow) and the typing rules of issue 8.
-  @Test(arguments: [1, 2])
-  func corpusCellByCell(threads: Int) throws {
+  @Test(arguments: zip([1, 2, 2], [false, false, true]))
+  func corpusCellByCell(threads: Int, utc: Bool) throws {
     try #require(FileManager.default.isReadableFile(atPath: XLSXReader.corpus), "corpus missing at \(XLSXReader.corpus)")
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/canvas.xlsx"
     var o = xlsxOptions(threads: threads)
     o.chunkSize = 16 << 10  // several chunks, so ordering across workers is exercised
+    o.utc = utc
     let report = try Converter(options: o).convert([.file(XLSXReader.corpus)], to: .file(path))
     #expect(listDirectory(dir) == ["canvas.xlsx"])
 
@@ -310,18 +323,25 @@ struct XLSXReadBackTests {
     #expect(sheet.name == "canvas")
     #expect(sheet.freeze == "A2")
     #expect(sheet.filter == "A1:\(columnLetters(report.columns.count - 1))\(records.count + 1)")
+    // With --utc, a column whose sampled rows hold a timestamp says so in its header.
+    let dateColumns = Set(report.columns.filter { name in records.contains { expectedDate($0[name]) != nil } })
+    #expect(!dateColumns.isEmpty)  // the corpus has event times
     for (column, name) in report.columns.enumerated() {
       let header = sheet.cell(0, column)
-      #expect(header?.type == "s" && header?.text == name && header?.bold == true, "header \(column)")
+      let title = utc && dateColumns.contains(name) ? name + " (UTC)" : name
+      #expect(header?.type == "s" && header?.text == title && header?.bold == true, "header \(column)")
     }
     var failures: [String] = []
     var numeric = 0
     var textual = 0
+    var dates = 0
     for (index, record) in records.enumerated() {
       for (column, name) in report.columns.enumerated() {
-        let want = expected(record[name])
+        var want = expected(record[name])
+        if utc, let date = expectedDate(record[name]) { want = date }
         if case .number = want { numeric += 1 }
         if case .text = want { textual += 1 }
+        if case .date = want { dates += 1 }
         if let problem = mismatch(sheet.cell(index + 1, column), want) {
           failures.append("row \(index + 2) \(name): \(problem)")
         }
@@ -329,6 +349,7 @@ struct XLSXReadBackTests {
     }
     #expect(failures.isEmpty, "\(failures.count) cells differ; first: \(failures.prefix(5))")
     #expect(numeric > 0 && textual > 0)
+    #expect(utc == (dates > 0))
     #expect(sheet.rows.count == records.count + 1)
   }
 

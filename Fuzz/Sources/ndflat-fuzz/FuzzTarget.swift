@@ -9,7 +9,7 @@
 //   bits 0-1  format: 0 csv · 1 tsv · 2 json · 3 csv without header, --null '\N'
 //   bit 2     --arrays index (else json)
 //   bit 3     --fields FIELD_LIST (else all columns, first-seen union)
-//   bit 4     small chunks: 1 byte when bit 7 is set, else 16 bytes (else the default 2 MiB)
+//   bit 4     small chunks: 5 bytes when bit 2 is set, else 16 (else the default 2 MiB)
 //   bit 5     2 threads (else 1)
 //   bit 6     --max-record-bytes 96 (else the default 64 MiB)
 //   bit 7     --input auto, --max-depth 4, --sep / (else --input ndjson, depth 1000, sep .)
@@ -51,7 +51,7 @@ struct FuzzOptions {
     }
     options.arrays = mode & 4 != 0 ? .index : .json
     if mode & 8 != 0 { options.fields = FieldSpec.parseList(fieldList) }
-    if mode & 16 != 0 { options.chunkSize = mode & 0x80 != 0 ? 1 : 16 }
+    if mode & 16 != 0 { options.chunkSize = mode & 4 != 0 ? 5 : 16 }
     options.threads = mode & 32 != 0 ? 2 : 1
     if mode & 64 != 0 { options.maxRecordBytes = 96 }
     if mode & 0x80 != 0 {
@@ -117,11 +117,16 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -
   guard let data, size >= 1 else { return 0 }
   let fuzz = FuzzOptions(data[0])
   let input = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+  let analysis = analyze(input, fuzz.options)
   let result = run(fuzz.options, input)
-  checkAccounting(result, input: input, options: fuzz.options)
+  checkAccounting(result, input: input, options: fuzz.options, analysis: analysis)
   checkOutput(result, options: fuzz.options)
   if fuzz.needsReference {
     let reference = run(fuzz.reference, input)
+    if !strictMode && analysis.trailingGarbage { return 0 }  // KnownIssues.trailingTokenLeak
+    if !strictMode && analysis.blankOversize > 0 { return 0 }  // KnownIssues.oversizeBlankLine
+    if !strictMode && KnownIssues.autoDependsOnChunkSize(result, reference, fuzz, input) { return 0 }
+    if !strictMode && KnownIssues.arrayScannerState(fuzz, input) { return 0 }
     compare(result, reference, options: fuzz.options)
   }
   return 0
@@ -171,7 +176,7 @@ enum Expectation {
   case none
 }
 
-func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions) {
+func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions, analysis: Analysis) {
   let c = r.report.counters
   check(c.isBalanced, "counters do not balance: \(c)")
   check(
@@ -186,7 +191,7 @@ func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions) {
     check(rejection.input == "fuzz", "rejection names input \(rejection.input)")
   }
   // Gzip input (magic 1f 8b) is decompressed first: the byte checks below do not apply.
-  if input.count >= 2 && input[0] == 0x1F && input[1] == 0x8B { return }
+  if analysis.gzip { return }
   let newlines = input.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
   var lastOffset = -1
   for rejection in r.rejections {
@@ -201,16 +206,12 @@ func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions) {
         "rejection bytes are not the input's bytes at offset \(rejection.offset): \(rejection.message)")
     }
   }
-  guard options.inputForm == .ndjson || autoPicksNDJSON(input) else { return }
+  guard let model = analysis.lines else { return }
 
-  let all = lines(of: input)
   var expectedRead = 0
   var expectedWritten = 0
   var uncertain = 0
-  var expectations: [Int: (Line, Expectation)] = [:]
-  for line in all {
-    let e = expectation(input, line, options)
-    expectations[line.number] = (line, e)
+  for (_, e) in model.values {
     switch e {
     case .none: break
     case .written:
@@ -226,15 +227,16 @@ func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions) {
   for rejection in r.rejections {
     check(
       rejectedLines.insert(rejection.line).inserted, "line \(rejection.line) rejected twice")
-    guard let (line, e) = expectations[rejection.line] else {
-      fail("rejection for line \(rejection.line), input has \(all.count) lines: \(rejection.message)")
+    guard let (line, e) = model[rejection.line] else {
+      fail("rejection for line \(rejection.line), input has \(model.count) lines: \(rejection.message)")
     }
     let text = String(decoding: input[line.start..<line.end].prefix(200), as: UTF8.self)
     switch e {
     case .written:
       fail("line \(line.number) should be written (valid JSON object) but was rejected: \(rejection.message) — \(text)")
     case .none:
-      if !(KnownIssues.oversizeBlankLineRejected(line, options) && !strictMode) {
+      // KnownIssues.oversizeBlankLine
+      if !(line.count > options.maxRecordBytes && !strictMode) {
         fail("blank line \(line.number) was rejected: \(rejection.message)")
       }
     case .rejected, .either: break
@@ -247,40 +249,85 @@ func checkAccounting(_ r: RunResult, input: [UInt8], options: ConvertOptions) {
     }
     let kept = Array(input[line.start..<line.end].prefix(512))
     let oversize = line.count > options.maxRecordBytes
+    // KnownIssues.oversizeWithoutBytes: an oversize line skipped by the chunk reader has no bytes.
     if !(oversize && rejection.bytes.isEmpty && !strictMode) {
-      // (An oversize line skipped by the chunk reader is reported without bytes: KnownIssues.)
       check(
         rejection.bytes == kept,
         "rejection bytes for line \(line.number) differ from the input (\(rejection.bytes.count) vs \(kept.count) bytes)")
     }
   }
-  for (number, (_, e)) in expectations where e == .rejected {
+  for (number, (_, e)) in model where e == .rejected {
     check(rejectedLines.contains(number), "line \(number) should be rejected but was not")
   }
-  let blankOversize = all.filter { isBlank(input, $0) && $0.count > options.maxRecordBytes }.count
-  if blankOversize == 0 || strictMode {
+  if analysis.blankOversize == 0 || strictMode {
     check(c.recordsRead == expectedRead,
       "records read \(c.recordsRead), expected \(expectedRead) non-blank lines")
-  }
-  if uncertain == 0 && (blankOversize == 0 || strictMode) {
-    check(
-      c.recordsWritten == expectedWritten,
-      "records written \(c.recordsWritten), expected \(expectedWritten)")
+    if uncertain == 0 {
+      check(
+        c.recordsWritten == expectedWritten,
+        "records written \(c.recordsWritten), expected \(expectedWritten)")
+    }
   }
 }
 
-func expectation(_ input: [UInt8], _ line: Line, _ options: ConvertOptions) -> Expectation {
-  if isBlank(input, line) { return .none }
-  if line.count > options.maxRecordBytes { return .rejected }
+/// What the oracle predicts for one input, computed once per input.
+struct Analysis {
+  var gzip = false
+  /// Per line number: the line and its expected fate; `nil` when the line model
+  /// does not apply (gzip, or auto input that is not NDJSON).
+  var lines: [Int: (Line, Expectation)]?
+  /// Some line is a JSON object followed by more text (KnownIssues.trailingTokenLeak).
+  var trailingGarbage = false
+  /// Whitespace-only lines longer than --max-record-bytes (KnownIssues.oversizeBlankLine).
+  var blankOversize = 0
+}
+
+func analyze(_ input: [UInt8], _ options: ConvertOptions) -> Analysis {
+  var analysis = Analysis()
+  if input.count >= 2 && input[0] == 0x1F && input[1] == 0x8B {
+    analysis.gzip = true
+    return analysis
+  }
+  let all = lines(of: input)
+  var model: [Int: (Line, Expectation)] = [:]
+  // KnownIssues.trailingTokenLeak: after "{…}tail" the tail's unfinished token stays in
+  // the worker's yajl handle and spoils the next record that handle parses. With one
+  // thread that is the next parsed line; with two, any later line.
+  var tainted = false
+  for line in all {
+    var (e, parsed, garbage) = expectation(input, line, options)
+    if line.count > options.maxRecordBytes && isBlank(input, line) { analysis.blankOversize += 1 }
+    if garbage { analysis.trailingGarbage = true }
+    if !strictMode {
+      if garbage { e = .either }
+      if tainted && parsed {
+        if e == .written { e = .either }
+        if options.threads == 1 { tainted = false }
+      }
+      if garbage { tainted = true }
+    }
+    model[line.number] = (line, e)
+  }
+  if options.inputForm == .ndjson || autoPicksNDJSON(input) { analysis.lines = model }
+  return analysis
+}
+
+/// The expected fate of a line; whether the engine hands it to yajl; whether it is
+/// an object followed by trailing text.
+func expectation(_ input: [UInt8], _ line: Line, _ options: ConvertOptions) -> (Expectation, Bool, Bool) {
+  if isBlank(input, line) { return (.none, false, false) }
+  if line.count > options.maxRecordBytes { return (.rejected, false, false) }
   let scan = input.withUnsafeBufferPointer {
     JSONScan.scan(UnsafeBufferPointer(rebasing: $0[line.start..<line.end]), utf8: .yajl)
   }
-  guard scan.valid, scan.isObject, !scan.loneSurrogate else { return .rejected }
+  let garbage = scan.trailingGarbage && scan.isObject
+  if scan.loneSurrogate { return (.rejected, false, false) }  // rejected before yajl sees it
+  guard scan.valid, scan.isObject else { return (.rejected, true, garbage) }
   if scan.depth > options.maxDepth {
     // With --fields, subtrees nobody asked for are skipped without a depth check.
-    return options.fields == nil ? .rejected : .either
+    return (options.fields == nil ? .rejected : .either, true, false)
   }
-  return .written
+  return (.written, true, false)
 }
 
 /// `--input auto` must choose NDJSON when the first non-blank line is one whole
@@ -454,11 +501,50 @@ func compare(_ a: RunResult, _ b: RunResult, options: ConvertOptions) {
 }
 
 /// Findings that are reported (Fuzz/README.md, /tmp/fuzz-findings) and tolerated so
-/// the fuzzer can keep looking for new ones. `NDFLAT_FUZZ_STRICT=1` disables them.
+/// the fuzzer can keep looking for new ones. `NDFLAT_FUZZ_STRICT=1` disables every
+/// tolerance. The checks that apply them are marked with the case name.
 enum KnownIssues {
-  /// A whitespace-only line longer than --max-record-bytes is rejected as oversize
-  /// when the chunk reader has to skip it, though blank lines are not records.
-  static func oversizeBlankLineRejected(_ line: Line, _ options: ConvertOptions) -> Bool {
-    line.count > options.maxRecordBytes
+  // trailingTokenLeak: `{…}1`, `{…}tr`, `{…}"ab` — an object followed by an unfinished
+  //   token on the same line is written (invalid JSON accepted), and the token stays
+  //   in the worker's yajl handle, so the next record it parses is rejected.
+  // oversizeBlankLine: a whitespace-only line longer than --max-record-bytes is a
+  //   rejected record when the chunk reader must skip it, no record otherwise.
+  // oversizeWithoutBytes: an over-limit line skipped by the chunk reader is reported
+  //   with no bytes (a --rejects file gets an empty line), with bytes otherwise.
+
+  /// arrayScannerState: array input (auto sees `[`) cut into chunks — the value
+  /// scanner keeps `[`/`]` state from scans whose result is thrown away, so a
+  /// closing `]` alone in the last read becomes a rejected record, and a first
+  /// element longer than the first read turns the whole array into one record.
+  static func arrayScannerState(_ fuzz: FuzzOptions, _ input: [UInt8]) -> Bool {
+    guard fuzz.options.inputForm == .auto, fuzz.options.chunkSize < ConvertOptions().chunkSize else {
+      return false
+    }
+    var k = 0
+    if input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF { k = 3 }
+    while k < input.count && JSONScan.isSpace(input[k]) { k += 1 }
+    return k < input.count && input[k] == UInt8(ascii: "[")
+  }
+
+  /// autoDependsOnChunkSize: `--input auto` decides from the first chunk only; when
+  /// the first value does not fit in it, auto falls back to NDJSON. Recognised when
+  /// the small-chunk run behaved exactly like explicit NDJSON and the default-chunk
+  /// reference did not.
+  static func autoDependsOnChunkSize(
+    _ result: RunResult, _ reference: RunResult, _ fuzz: FuzzOptions, _ input: [UInt8]
+  ) -> Bool {
+    guard fuzz.options.inputForm == .auto,
+      fuzz.options.chunkSize < ConvertOptions().chunkSize,
+      result.output != reference.output || result.report.counters != reference.report.counters
+    else { return false }
+    var small = fuzz.options
+    small.inputForm = .ndjson
+    var large = fuzz.reference
+    large.inputForm = .ndjson
+    let asNDJSON = run(small, input)
+    let referenceAsNDJSON = run(large, input)
+    return asNDJSON.output == result.output && asNDJSON.report.counters == result.report.counters
+      && (referenceAsNDJSON.output != reference.output
+        || referenceAsNDJSON.report.counters != reference.report.counters)
   }
 }

@@ -23,6 +23,8 @@ struct JSONScanResult {
   /// A `\uD800`–`\uDFFF` escape that is not half of a high+low pair (valid JSON
   /// grammar, but it names no character; ndflat rejects such records).
   var loneSurrogate: Bool
+  /// Not `valid` only because something other than whitespace follows a complete value.
+  var trailingGarbage: Bool
 }
 
 enum JSONScan {
@@ -42,7 +44,7 @@ enum JSONScan {
     let ok = scanner.run()
     return JSONScanResult(
       valid: ok, isObject: scanner.topIsObject, depth: scanner.maxDepth,
-      loneSurrogate: scanner.loneSurrogate)
+      loneSurrogate: scanner.loneSurrogate, trailingGarbage: scanner.trailingGarbage)
   }
 
   static func scan(_ bytes: [UInt8], utf8: UTF8Rule) -> JSONScanResult {
@@ -57,6 +59,7 @@ enum JSONScan {
     var maxDepth = 0
     var topIsObject = false
     var loneSurrogate = false
+    var trailingGarbage = false
 
     init(b: UnsafeBufferPointer<UInt8>, rule: UTF8Rule) {
       self.b = b
@@ -74,6 +77,7 @@ enum JSONScan {
       topIsObject = b[i] == UInt8(ascii: "{")
       guard value() else { return false }
       skipSpace()
+      trailingGarbage = i != b.count
       return i == b.count
     }
 

@@ -8,6 +8,12 @@ final class ChunkResult: @unchecked Sendable {
   var rejections: [Rejection] = []
   /// Column names first met in this chunk, in order (discovery pass).
   var newColumns: [[UInt8]] = []
+  /// Grouped output: the group keys met in this chunk (a row names one by index).
+  var groupKeys: [[UInt8]] = []
+  /// Grouped output: per row, its group's index in ``groupKeys`` and where its bytes end.
+  var rowGroups: [(key: Int32, end: Int)] = []
+  /// Grouped discovery: (group index in ``groupKeys``, column name) first met in this chunk.
+  var groupColumns: [(key: Int32, name: [UInt8])] = []
   /// Lines in the chunk (blank ones included).
   var lineCount = 0
   /// A fatal error inside the worker.
@@ -20,6 +26,9 @@ final class ChunkResult: @unchecked Sendable {
     counters = RunCounters()
     rejections.removeAll(keepingCapacity: true)
     newColumns.removeAll()
+    groupKeys.removeAll(keepingCapacity: true)
+    rowGroups.removeAll(keepingCapacity: true)
+    groupColumns.removeAll(keepingCapacity: true)
     lineCount = 0
     error = nil
   }

@@ -41,6 +41,7 @@ struct ColumnLayout {
       names: names, slots: slots, registry: registry, fieldPaths: [], localSlots: localSlots)
     layout.knownSlots = known
     layout.exclude(options)
+    layout.shorten(options)
     return layout
   }
 
@@ -82,15 +83,19 @@ struct ColumnLayout {
     var layout = ColumnLayout(
       names: names, slots: slots, registry: registry, fieldPaths: paths, localSlots: localSlots)
     layout.exclude(options)
+    let renamed = Set(fields.indices.filter { fields[$0].name != fields[$0].path })
+    layout.shorten(options, keeping: renamed)
     return layout
   }
 
   /// All columns from the discovery pass, in first-seen order, each local-time
   /// column right after its source.
-  static func forDiscovered(_ discovered: ColumnRegistry, options: ConvertOptions) -> ColumnLayout {
+  static func forDiscovered(
+    _ discovered: ColumnRegistry, order: [[UInt8]]? = nil, options: ConvertOptions
+  ) -> ColumnLayout {
     var registry = discovered
-    var names = registry.names
-    var slots = (0..<Int32(registry.count)).map { $0 }
+    var names = order ?? registry.names
+    var slots = order.map { $0.compactMap { registry.existingSlot(for: $0) } } ?? (0..<Int32(registry.count)).map { $0 }
     var localSlots: [Int32] = []
     for spec in options.localTimes {
       let name = Array(spec.columnName(separator: options.separator).utf8)
@@ -111,6 +116,7 @@ struct ColumnLayout {
     var layout = ColumnLayout(
       names: names, slots: slots, registry: registry, fieldPaths: [], localSlots: localSlots)
     layout.exclude(options)
+    layout.shorten(options)
     return layout
   }
 
@@ -122,6 +128,34 @@ struct ColumnLayout {
       registry.slot(for: Array($0.columnName(separator: options.separator).utf8))
     }
     return ColumnLayout(names: [], slots: [], registry: registry, fieldPaths: [], localSlots: localSlots)
+  }
+
+  /// `--short-names`: drops a leading `metadata` / `body` segment from column
+  /// names where the shorter name collides with no other column; where it would,
+  /// every column involved keeps its full name.
+  mutating func shorten(_ options: ConvertOptions, keeping fixed: Set<Int> = []) {
+    guard options.shortNames else { return }
+    let prefixes = ["metadata", "body"].map { Array(($0 + options.separator).utf8) }
+    var short = names
+    var shortened = Array(repeating: false, count: names.count)
+    for (index, name) in names.enumerated() where !fixed.contains(index) {
+      for prefix in prefixes where name.count > prefix.count && Array(name.prefix(prefix.count)) == prefix {
+        short[index] = Array(name.dropFirst(prefix.count))
+        shortened[index] = true
+      }
+    }
+    var changed = true
+    while changed {
+      changed = false
+      var counts: [[UInt8]: Int] = [:]
+      for name in short { counts[name, default: 0] += 1 }
+      for index in short.indices where shortened[index] && counts[short[index], default: 0] > 1 {
+        short[index] = names[index]
+        shortened[index] = false
+        changed = true
+      }
+    }
+    names = short
   }
 
   /// Drops the columns `--exclude` names.

@@ -30,6 +30,12 @@ public struct ConvertOptions: Sendable {
   /// fields outside it go, as JSON, into a last column `_extra`.
   public var schema: ExportSchema? = nil
   public var schemaEventType: String? = nil
+  /// One output file per group (`--split-by PATH` or `--partition-by LIST`).
+  public var grouping: GroupKeySpec? = nil
+  /// Hive-style directories (`--partition-by`) rather than one flat file per value (`--split-by`).
+  public var partitioned: Bool = false
+  /// Drop the `metadata.` / `body.` prefixes of column names where no two collide.
+  public var shortNames: Bool = false
   /// One row per element of the array at this path (`data` for Caliper).
   public var explode: String? = nil
   /// Keep only records where every condition holds.

@@ -21,6 +21,8 @@ public struct RunReport: Sendable {
   public var bytesDecoded = 0
   /// Wall-clock seconds.
   public var elapsed: Double = 0
+  /// Files written (grouped output).
+  public var outputFiles: [String] = []
 }
 
 /// Converts NDJSON exports into CSV, TSV or flattened NDJSON.
@@ -62,7 +64,13 @@ public final class Converter {
 
   /// Converts `inputs` (standard input when empty) into `target`.
   public func convert(_ inputs: [InputSource], to target: OutputTarget) throws -> RunReport {
-    try convert(inputs, to: target) { _ in }
+    if let spec = options.grouping {
+      guard case .file(let directory) = target else {
+        throw NDFlatError(.usage, "--split-by and --partition-by write a directory: give -o DIR")
+      }
+      return try convertGrouped(inputs, spec: spec, directory: directory)
+    }
+    return try convert(inputs, to: target) { _ in }
   }
 
   private func convert(
@@ -195,12 +203,27 @@ public final class Converter {
     return ColumnLayout.forDiscovered(registry, options: options)
   }
 
-  /// Pass one: the union of all flattened paths, in first-seen order.
-  private func discoverColumns(_ sources: [InputSource], names: [String]) throws -> ColumnRegistry {
-    let workers = try (0..<options.threads).map { _ in
-      try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
-    }
+  /// Pass one: the union of all flattened paths, in first-seen order (and, for
+  /// grouped output, each group's own union in its first-seen order).
+  func discoverColumns(_ sources: [InputSource], names: [String]) throws -> ColumnRegistry {
+    try discover(sources, names: names, grouping: nil).registry
+  }
+
+  struct Discovery {
     var registry = ColumnRegistry()
+    /// Group keys in first-seen order, and each group's column names in first-seen order.
+    var groupOrder: [[UInt8]] = []
+    var groupColumns: [[UInt8]: [[UInt8]]] = [:]
+  }
+
+  func discover(_ sources: [InputSource], names: [String], grouping: GroupKeySpec?) throws -> Discovery {
+    let workers = try (0..<options.threads).map { _ -> Worker in
+      let worker = try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
+      worker.grouping = grouping.map(GroupKeyReader.init)
+      return worker
+    }
+    var found = Discovery()
+    var groupSeen: [[UInt8]: Set<[UInt8]>] = [:]
     let pipeline = Pipeline(
       workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
       form: options.inputForm)
@@ -210,14 +233,22 @@ public final class Converter {
     try pipeline.run(sources) { result in
       records += result.counters.recordsRead
       tracker.update(records: records)
-      for name in result.newColumns where registry.existingSlot(for: name) == nil {
-        if registry.count >= options.maxColumns {
+      for name in result.newColumns where found.registry.existingSlot(for: name) == nil {
+        if found.registry.count >= options.maxColumns {
           throw NDFlatError(.limit, "more than \(options.maxColumns) columns (--max-columns)")
         }
-        _ = registry.slot(for: name)
+        _ = found.registry.slot(for: name)
+      }
+      for key in result.groupKeys where found.groupColumns[key] == nil {
+        found.groupOrder.append(key)
+        found.groupColumns[key] = []
+      }
+      for (id, name) in result.groupColumns {
+        let key = result.groupKeys[Int(id)]
+        if groupSeen[key, default: []].insert(name).inserted { found.groupColumns[key, default: []].append(name) }
       }
     }
-    return registry
+    return found
   }
 
   // MARK: Workers
@@ -225,7 +256,9 @@ public final class Converter {
   func makeWorker(layout: ColumnLayout, discovery: Bool, names: [String]) throws -> Worker {
     let mode: Extraction.Mode = options.fields == nil ? .allColumns : .fields
     var extraction = Extraction(
-      mode: mode, arraysIndexed: options.arrays == .index, keepValues: !discovery,
+      // Discovery keeps values too: --where and --split-by read them (kept values are
+      // mostly references into the line, so this costs little).
+      mode: mode, arraysIndexed: options.arrays == .index, keepValues: true,
       maxDepth: options.maxDepth, maxColumns: options.maxColumns,
       separator: Array(options.separator.utf8), registry: layout.registry)
     if mode == .fields {
@@ -322,7 +355,7 @@ public final class Converter {
   // MARK: Standard input
 
   /// Copies standard input to a temporary file so it can be read twice.
-  private func spoolStandardInput() throws -> String {
+  func spoolStandardInput() throws -> String {
     let (fd, path) = try TemporaryFiles.create(near: nil, prefix: "ndflat-stdin")
     defer { close(fd) }
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)

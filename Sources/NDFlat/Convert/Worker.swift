@@ -14,6 +14,14 @@ final class Worker: @unchecked Sendable {
   private let inputNames: [String]
 
   private let transforms: RecordTransforms
+  /// Grouped output (`--split-by`, `--partition-by`): how a row's group is found.
+  var grouping: GroupKeyReader?
+  /// Grouped CSV/TSV/xlsx: each group's own columns (from discovery).
+  var groupSlots: [[UInt8]: UnsafeVector<Int32>] = [:]
+  /// Grouped discovery: the slots each group has shown so far (this worker).
+  private var groupSeen: [[UInt8]: Set<Int32>] = [:]
+  /// This chunk's group keys → their index in the result.
+  private var chunkKeys: [[UInt8]: Int32] = [:]
 
   init(
     extraction: Extraction, formatter: RowFormatter, transforms: RecordTransforms, discovery: Bool,
@@ -38,6 +46,7 @@ final class Worker: @unchecked Sendable {
   }
 
   deinit {
+    for slots in groupSlots.values { slots.release() }
     handle.free()
     formatter.release()
     extraction.pointee.release()
@@ -48,6 +57,7 @@ final class Worker: @unchecked Sendable {
   /// Converts every line of `chunk` into `result`.
   func process(_ chunk: Chunk, into result: ChunkResult) {
     result.reset()
+    chunkKeys.removeAll(keepingCapacity: true)
     result.sequence = chunk.sequence
     result.inputIndex = chunk.inputIndex
     let columnsBefore = extraction.pointee.registry.count
@@ -171,7 +181,7 @@ final class Worker: @unchecked Sendable {
     }
     guard commit(bytes, line: line, offset: offset, into: result) else { return }
     result.counters.recordsWritten += 1
-    if !discovery { emitRow(into: result) }
+    emitRow(into: result)
   }
 
   /// `--explode`: one row per element of the array (that passes `--where`).
@@ -207,7 +217,7 @@ final class Worker: @unchecked Sendable {
     guard commit(bytes, line: line, offset: offset, into: result) else { return }
     if !discovery && transforms.isActive { result.counters.warnings += transforms.apply(x) }
     result.counters.recordsWritten += 1
-    guard !discovery else { return }
+    guard !discovery || grouping != nil else { return }
     for k in 0..<elements {
       x.pointee.selectElement(k)
       if transforms.hasConditions && !transforms.keeps(x) { continue }
@@ -228,12 +238,52 @@ final class Worker: @unchecked Sendable {
 
   @inline(__always)
   private func emitRow(into result: ChunkResult) {
+    if grouping != nil {
+      emitGroupedRow(into: result)
+      return
+    }
+    guard !discovery else { return }
     result.counters.rowsWritten += 1
     if let rowHandler {
       rowHandler(extraction)
     } else {
       result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
     }
+  }
+
+  /// Grouped output: discovery notes the group's new columns; the writing pass
+  /// writes the row with the group's columns and tags it with its group.
+  private func emitGroupedRow(into result: ChunkResult) {
+    guard var reader = grouping else { return }
+    let key = reader.key(extraction)
+    grouping = reader
+    let id: Int32
+    if let known = chunkKeys[key] {
+      id = known
+    } else {
+      id = Int32(result.groupKeys.count)
+      chunkKeys[key] = id
+      result.groupKeys.append(key)
+    }
+    if discovery {
+      var seen = groupSeen.removeValue(forKey: key) ?? []
+      let x = extraction.pointee
+      for index in 0..<x.entries.count where x.entries[index].kind != .dead && x.isInCurrentRow(index) {
+        let slot = x.slot(of: x.entries[index])
+        if slot >= 0 && seen.insert(slot).inserted {
+          result.groupColumns.append((id, x.registry.names[Int(slot)]))
+        }
+      }
+      groupSeen[key] = seen
+      return
+    }
+    result.counters.rowsWritten += 1
+    if let slots = groupSlots[key] {
+      result.counters.warnings += formatter.writeRow(extraction, slots: slots, into: &result.output)
+    } else {
+      result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
+    }
+    result.rowGroups.append((id, result.output.count))
   }
 
   private func failureReason(_ failure: ExtractFailure) -> String {

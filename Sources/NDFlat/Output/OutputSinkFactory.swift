@@ -4,9 +4,12 @@ enum OutputSinkFactory {
     _ target: OutputTarget, format: OutputFormat, columns: [[UInt8]], options: ConvertOptions
   ) throws -> OutputSink {
     if format == .xlsx {
-      // Date cells follow `--utc` once ConvertOptions has it (issue 5); until then
-      // XLSXSink's `dateCells` is reached only from tests.
-      return try XLSXSink(target: target, columns: columns, header: options.header)
+      // With --utc, timestamps become date-time cells. The workers' rewrite then
+      // hands over `…Z` text, which the sink parses back; `--time-format excel`
+      // (no offset) or `epoch-ms` (a number) would leave text or numbers instead.
+      return try XLSXSink(
+        target: target, columns: columns, header: options.header,
+        dateCells: options.utc && options.timeFormat == .iso)
     }
     switch target {
     case .standardOutput: return OutputFile(standardOutput: ())

@@ -110,6 +110,17 @@ struct RowFormatter {
     }
   }
 
+  /// Writes the current row with another column list (a `--split-by` group's own
+  /// columns); the formatter's own list is untouched.
+  mutating func writeRow(
+    _ x: UnsafeMutablePointer<Extraction>, slots: UnsafeVector<Int32>, into out: inout ByteArena
+  ) -> Int {
+    let own = columnSlots
+    columnSlots = slots
+    defer { columnSlots = own }
+    return writeRow(x, into: &out)
+  }
+
   /// Writes the current record of `x`; returns the warnings (cells truncated for `--excel`).
   @inline(__always)
   mutating func writeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {

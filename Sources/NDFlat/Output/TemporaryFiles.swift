@@ -76,3 +76,34 @@ public enum TemporaryFiles {
     return (fd, name)
   }
 }
+
+/// Working directories of a run (split and partition output), removed on a signal
+/// by the main thread (see ``InterruptFlag``), since a signal handler cannot walk a tree.
+public enum TemporaryDirectories {
+  nonisolated(unsafe) private static var paths: [String] = []
+  nonisolated(unsafe) private static var lock = pthread_mutex_t()
+  nonisolated(unsafe) private static var lockReady = false
+
+  private static func withLock<T>(_ body: () -> T) -> T {
+    if !lockReady {
+      pthread_mutex_init(&lock, nil)
+      lockReady = true
+    }
+    pthread_mutex_lock(&lock)
+    defer { pthread_mutex_unlock(&lock) }
+    return body()
+  }
+
+  static func register(_ path: String) { withLock { paths.append(path) } }
+  static func forget(_ path: String) { withLock { paths.removeAll { $0 == path } } }
+
+  /// Are there working directories to clean up?
+  public static var isEmpty: Bool { withLock { paths.isEmpty } }
+
+  /// Removes every working directory (not from a signal handler).
+  public static func removeAll() {
+    let current = withLock { paths }
+    for path in current { GroupedOutput.removeTree(path) }
+    withLock { paths.removeAll() }
+  }
+}

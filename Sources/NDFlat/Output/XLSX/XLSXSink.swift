@@ -219,9 +219,7 @@ final class XLSXSink: OutputSink {
   }
 
   /// The names of the worksheets created so far, in order.
-  var sheetNames: [String] {
-    worksheets.map { String(cString: $0.pointee.name) }
-  }
+  private(set) var sheetNames: [String] = []
 
   private func defaultSheet() throws -> Int {
     if let defaultGroup { return defaultGroup }
@@ -302,6 +300,7 @@ final class XLSXSink: OutputSink {
         .output, "\(name): cannot add worksheet \"\(sheetName)\" (temporary file in \(tmpdirName)?)")
     }
     worksheets.append(worksheet)
+    sheetNames.append(sheetName)
     group.worksheet = worksheet
     group.nextRow = 0
     guard header else { return }

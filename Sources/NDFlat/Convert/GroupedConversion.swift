@@ -1,0 +1,129 @@
+import Foundation
+
+extension Converter {
+  /// `--split-by` / `--partition-by`: one file per group under `directory`, each
+  /// with its own header (the group's own first-seen columns when columns are
+  /// discovered).
+  func convertGrouped(_ inputs: [InputSource], spec: GroupKeySpec, directory: String) throws -> RunReport {
+    guard options.format != .xlsx else {
+      throw NDFlatError(.usage, "--split-by and --partition-by write CSV, TSV or NDJSON files; use --format csv")
+    }
+    let started = Date()
+    var sources = inputs.isEmpty ? [.standardInput] : inputs
+    let names = inputs.isEmpty ? ["<stdin>"] : inputs.map(\.description)
+    var spool: String?
+    defer {
+      if let spool {
+        unlink(spool)
+        TemporaryFiles.forget(spool)
+      }
+    }
+    if needsDiscovery, let index = sources.firstIndex(of: .standardInput) {
+      let path = try spoolStandardInput()
+      spool = path
+      sources[index] = .file(path)
+    }
+
+    // Columns: one layout for all groups, or each group's own.
+    var shared: ColumnLayout
+    var perGroup: [[UInt8]: ColumnLayout] = [:]
+    if needsDiscovery {
+      let found = try discover(sources, names: names, grouping: spec)
+      shared = ColumnLayout.forDiscovered(found.registry, options: options)
+      for key in found.groupOrder {
+        perGroup[key] = ColumnLayout.forDiscovered(
+          found.registry, order: found.groupColumns[key] ?? [], options: options)
+      }
+    } else {
+      shared = try fieldLayout()
+    }
+
+    let workers = try (0..<options.threads).map { _ -> Worker in
+      let worker = try makeWorker(layout: shared, discovery: false, names: names)
+      worker.grouping = GroupKeyReader(spec)
+      for (key, layout) in perGroup {
+        var slots = UnsafeVector<Int32>(capacity: max(layout.slots.count, 4))
+        for slot in layout.slots { slots.append(slot) }
+        worker.groupSlots[key] = slots
+      }
+      return worker
+    }
+    let headerFormatter = try makeWorker(layout: shared, discovery: false, names: names)
+    let writesHeader = (options.format == .csv || options.format == .tsv)
+    let output = try GroupedOutput(
+      directory: directory, spec: spec, partitioned: options.partitioned,
+      fileExtension: options.format.fileExtension
+    ) { [options] key in
+      guard writesHeader else { return nil }
+      var bytes: [UInt8] = options.excel ? [0xEF, 0xBB, 0xBF] : []
+      guard options.header else { return bytes }
+      let layout = perGroup[key] ?? shared
+      headerFormatter.formatter.setColumns(names: layout.names, slots: layout.slots)
+      var arena = ByteArena(capacity: 1024)
+      defer { arena.release() }
+      headerFormatter.formatter.writeHeader(into: &arena)
+      bytes.append(contentsOf: arena.bytes)
+      return bytes
+    }
+    let rejects = try rejectsPath.map { try OutputFile(path: $0) }
+    var report = RunReport()
+    report.columns = shared.names.map { String(decoding: $0, as: UTF8.self) }
+    do {
+      let pipeline = Pipeline(
+        workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+        form: options.inputForm)
+      let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
+      pipeline.onOpen = { _, reader in tracker.opened(reader) }
+      var buckets: [ByteArena] = []
+      defer { for bucket in buckets { bucket.release() } }
+      var currentInput = -1
+      var lineBase = 0
+      try pipeline.run(sources) { result in
+        if result.inputIndex != currentInput {
+          currentInput = result.inputIndex
+          lineBase = 0
+        }
+        // Gather each group's rows of this chunk, then write each group once.
+        while buckets.count < result.groupKeys.count { buckets.append(ByteArena(capacity: 1 << 12)) }
+        for index in 0..<result.groupKeys.count { buckets[index].count = 0 }
+        var start = 0
+        for (key, end) in result.rowGroups {
+          buckets[Int(key)].append(UnsafePointer(result.output.base + start), end - start)
+          start = end
+        }
+        for index in 0..<result.groupKeys.count where buckets[index].count > 0 {
+          try output.write(key: result.groupKeys[index], buckets[index].bytes)
+        }
+        try self.account(result, lineBase: lineBase, rejects: rejects, into: &report)
+        lineBase += result.lineCount
+        tracker.update(records: report.counters.recordsRead)
+      }
+      report.outputFiles = try output.commit()
+      try rejects?.commit()
+      report.bytesRead = tracker.bytesRead
+    } catch {
+      output.discard()
+      rejects?.discard()
+      throw error
+    }
+    report.elapsed = Date().timeIntervalSince(started)
+    return report
+  }
+
+  /// Reports a chunk's rejections (with absolute line numbers) and adds its counts.
+  func account(_ result: ChunkResult, lineBase: Int, rejects: OutputFile?, into report: inout RunReport) throws {
+    for var rejection in result.rejections {
+      rejection.line += lineBase
+      onRejection?(rejection)
+      if let rejects {
+        try rejects.write(rejection.bytes)
+        try rejects.write([0x0A])
+      }
+    }
+    report.counters.add(result.counters)
+    if let maxErrors = options.maxErrors, report.counters.recordsRejected >= maxErrors {
+      throw NDFlatError(
+        .limit, "stopped after \(report.counters.recordsRejected) rejected records (--max-errors \(maxErrors))")
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/// File names and partition directories from untrusted values. Values come from
+/// the data, so they are sanitised: nothing may escape the output directory,
+/// and two different values never share a file.
+enum GroupNaming {
+  /// The longest name part kept (longer values are cut and given a hash suffix).
+  static let maxNameBytes = 120
+
+  /// A safe file-name stem for a `--split-by` value: `[A-Za-z0-9._-]` kept,
+  /// anything else `_`; no leading dot; reserved device names suffixed.
+  static func fileStem(_ value: [UInt8]?) -> String {
+    guard let value else { return "_missing" }
+    guard !value.isEmpty else { return "_empty" }
+    var stem = String(decoding: value.map(safeByte), as: UTF8.self)
+    if stem.hasPrefix(".") { stem = "_" + stem.dropFirst() }
+    if stem.utf8.count > maxNameBytes {
+      stem = String(stem.prefix(maxNameBytes - 9)) + "-" + hexHash(value)
+    }
+    if isReservedDeviceName(stem) { stem += "_" }
+    return stem
+  }
+
+  @inline(__always)
+  private static func safeByte(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+      return byte
+    default:
+      return UInt8(ascii: "_")
+    }
+  }
+
+  /// Windows device names (a file named `CON` cannot be opened there).
+  static func isReservedDeviceName(_ stem: String) -> Bool {
+    let base = stem.split(separator: ".", maxSplits: 1).first.map { $0.uppercased() } ?? ""
+    if ["CON", "PRN", "AUX", "NUL"].contains(base) { return true }
+    if base.count == 4, base.hasPrefix("COM") || base.hasPrefix("LPT"), let digit = base.last, digit.isNumber,
+      digit != "0"
+    {
+      return true
+    }
+    return false
+  }
+
+  /// A Hive partition value: percent-encoded outside `[A-Za-z0-9_.-]` (an
+  /// injective encoding, so values never collide), `.`/`..` encoded,
+  /// `__HIVE_DEFAULT_PARTITION__` for missing or empty.
+  static func partitionValue(_ value: [UInt8]?) -> String {
+    guard let value, !value.isEmpty else { return "__HIVE_DEFAULT_PARTITION__" }
+    var text = ""
+    for byte in value {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        text.append(Character(Unicode.Scalar(byte)))
+      case UInt8(ascii: ".") where value.count > 2:
+        text.append(".")
+      default:
+        text += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    if text.utf8.count > maxNameBytes {
+      text = String(text.prefix(maxNameBytes - 9)) + "-" + hexHash(value)
+    }
+    return text
+  }
+
+  /// A partition column's directory label (`event_name`), made safe the same way.
+  static func label(_ text: String) -> String {
+    let stem = fileStem(Array(text.utf8))
+    return stem.replacingEqualsSigns()
+  }
+
+  /// 8 hex digits of FNV-1a over the bytes.
+  static func hexHash(_ bytes: [UInt8]) -> String {
+    var hash: UInt32 = 0x811C_9DC5
+    for byte in bytes { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+    return String(hash, radix: 16).leftPadded(to: 8)
+  }
+}
+
+/// Gives each distinct value a unique file name: the first value to claim a
+/// sanitised stem gets it, later different values get `~2`, `~3`, ….
+struct UniqueNames {
+  private var taken = Set<String>()
+  private var nextSuffix: [String: Int] = [:]
+  private var assigned: [[UInt8]: String] = [:]
+
+  /// The name for `key`, made from `stem` (compared ignoring case, for
+  /// case-insensitive file systems).
+  mutating func name(for key: [UInt8], stem: String) -> String {
+    if let existing = assigned[key] { return existing }
+    var candidate = stem
+    var suffix = nextSuffix[stem.lowercased()] ?? 2
+    while taken.contains(candidate.lowercased()) {
+      candidate = "\(stem)~\(suffix)"
+      suffix += 1
+    }
+    nextSuffix[stem.lowercased()] = suffix
+    taken.insert(candidate.lowercased())
+    assigned[key] = candidate
+    return candidate
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+
+  fileprivate func replacingEqualsSigns() -> String {
+    String(map { $0 == "=" ? "_" : $0 })
+  }
+}
