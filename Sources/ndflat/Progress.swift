@@ -16,8 +16,11 @@ final class ProgressDisplay {
   private var lastUpdate: UInt64
   private var lastDraw: UInt64 = 0
   private var shown = false
+  /// Shown instead of the phase's name.
+  private let label: String?
 
-  init() {
+  init(label: String? = nil) {
+    self.label = label
     started = Monotonic.now
     phaseStarted = started
     lastUpdate = started
@@ -27,11 +30,11 @@ final class ProgressDisplay {
   ///
   /// `--no-progress` wins over `--progress`; `--progress` wins over `-q` (which
   /// otherwise silences the bar with the summary).
-  static func make(_ parsed: ParsedArguments) -> ProgressDisplay? {
+  static func make(_ parsed: ParsedArguments, label: String? = nil) -> ProgressDisplay? {
     if parsed.has("no-progress") { return nil }
-    if parsed.has("progress") { return ProgressDisplay() }
+    if parsed.has("progress") { return ProgressDisplay(label: label) }
     if parsed.has("quiet") || !Terminal.stderrIsTerminal { return nil }
-    return ProgressDisplay()
+    return ProgressDisplay(label: label)
   }
 
   /// For `Converter.onProgress`.
@@ -49,7 +52,7 @@ final class ProgressDisplay {
     }
     lastDraw = now
     let elapsed = Double(now &- phaseStarted) / 1e9
-    let line = ProgressLine.render(snapshot, elapsed: elapsed, width: Terminal.stderrWidth)
+    let line = ProgressLine.render(snapshot, elapsed: elapsed, width: Terminal.stderrWidth, label: label)
     Terminal.errorRaw("\r" + line + "\u{1B}[K")
     shown = true
   }

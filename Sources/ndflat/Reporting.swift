@@ -90,6 +90,10 @@ enum Excerpt {
     if let caret, caret >= first, caret <= last {
       let offset = prefix.count + units[first..<caret].reduce(0) { $0 + $1.width }
       result.append(String(repeating: " ", count: offset) + "^")
+    } else if let column, column - 1 > end {
+      // Only the record's first bytes were kept (all of it with --rejects).
+      result[0] = line.hasSuffix("…") ? line : line + "…"
+      result.append("(column \(column) is further on)")
     }
     return result
   }

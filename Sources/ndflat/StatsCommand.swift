@@ -80,7 +80,12 @@ enum StatsCommand {
     var settings = ConvertOptions()
     settings.fields = fields
     let converter = try Converter(options: settings)
-    let reporter = RejectionReporter()
+    // Drawn once Converter.forEachRow reports progress (it does not yet); then add
+    // --progress/--no-progress to the options above.
+    let progress = ProgressDisplay.make(parsed, label: "reading")
+    defer { progress?.finish() }
+    converter.onProgress = progress?.callback
+    let reporter = RejectionReporter(progress: progress)
     converter.onRejection = { reporter.report($0) }
 
     var primary = Tally()
@@ -100,6 +105,7 @@ enum StatsCommand {
       primary.add(type: values[0], time: values[1])
       if automatic { caliper.add(type: values[2], time: values[3]) }
     }
+    progress?.finish()
     reporter.finish()
 
     var tally = primary

@@ -77,7 +77,7 @@ func runMain() -> Int32 {
   do {
     return try command.run(rest)
   } catch let error as UsageError {
-    let helpCommand = command.name == "convert" ? "ndflat --help" : "ndflat \(command.name) --help"
+    let helpCommand = ["convert", "help"].contains(command.name) ? "ndflat --help" : "ndflat \(command.name) --help"
     Terminal.error("ndflat: \(error.message) (see '\(helpCommand)')")
     return 2
   } catch let error as NDFlatError {

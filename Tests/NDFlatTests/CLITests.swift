@@ -86,8 +86,8 @@ private func execute(
   let scratch = try TempDir()
   let outURL = scratch.file("stdout")
   let errURL = scratch.file("stderr")
-  FileManager.default.createFile(atPath: outURL.path, contents: nil)
-  FileManager.default.createFile(atPath: errURL.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
   let outHandle = try FileHandle(forWritingTo: outURL)
   let errHandle = try FileHandle(forWritingTo: errURL)
   let inHandle = try FileHandle(forReadingFrom: stdin ?? URL(fileURLWithPath: "/dev/null"))
@@ -143,7 +143,7 @@ private func expectGolden(_ actual: String, _ name: String, sourceLocation: Sour
   guard actual != expected else { return }
   let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
   let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-  let line = zip(a, e).firstIndex { $0 != $1 } ?? min(a.count, e.count)
+  let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
   let got = line < a.count ? String(a[line]) : "<end>"
   let want = line < e.count ? String(e[line]) : "<end>"
   Issue.record(
@@ -513,6 +513,29 @@ struct CLISummaryTests {
     #expect(wide.count == 3 && wide[2] == "                ^", "caret under } after two wide characters: \(wide)")
   }
 
+  @Test("a long record whose error lies past the kept bytes: its start, and where the column is")
+  func pastExcerpt() throws {
+    let dir = try TempDir()
+    _ = try dir.write("long.ndjson", "{\"a\":\"" + String(repeating: "y", count: 1500) + "\", bad}\n")
+    let run = try ndflat(["-q", "long.ndjson", "-o", "/dev/null"], directory: dir.url)
+    let lines = run.err.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3, "\(run.err)")
+    #expect(lines.first?.hasSuffix("(byte offset 0, column 1510)") == true)
+    #expect(lines.count == 3 && lines[1].hasPrefix("    {\"a\":\"yyy") && lines[1].hasSuffix("…") && lines[1].count <= 75)
+    #expect(lines.last == "    (column 1510 is further on)")
+    // With --rejects the whole record is kept, so the caret can be drawn.
+    let kept = try ndflat(["-q", "--rejects", dir.file("r.ndjson").path, "long.ndjson", "-o", "/dev/null"], directory: dir.url)
+    let keptLines = kept.err.split(separator: "\n").map(String.init)
+    #expect(keptLines.count == 3 && keptLines[1].hasSuffix("\", bad}") && keptLines[2].hasSuffix("^"), "\(kept.err)")
+  }
+
+  @Test("with a progress bar, a rejection message first clears the bar")
+  func rejectionClearsBar() throws {
+    let run = try ndflat(["--progress", "bad.ndjson", "-o", "/dev/null"])
+    #expect(run.status == 3)
+    #expect(run.err.contains("\r\u{1B}[Kndflat: bad.ndjson:3:"), "\(run.err.debugDescription)")
+  }
+
   @Test("after ten rejections, a count of the rest")
   func manyRejections() throws {
     let dir = try TempDir()
@@ -548,7 +571,7 @@ struct CLIStatsTests {
     #expect(run.out.contains("records per day (UTC):\n2024-09-02"))
     #expect(run.out.contains("█"))
     // Counts per type add up to the records.
-    let rows = run.out.split(separator: "\n").drop { !$0.hasPrefix("event type") }.dropFirst()
+    let rows = run.out.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("event type") }.dropFirst()
       .prefix { !$0.isEmpty }
     let total = rows.compactMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) }.reduce(0, +)
     #expect(total == 300)

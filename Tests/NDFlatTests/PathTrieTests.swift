@@ -146,6 +146,34 @@ struct PathTrieTests {
     }
   }
 
+  @Test("same-length keys differing in one byte, at every position, are distinct")
+  func sameLengthKeys() {
+    var trie = PathTrie()
+    defer { trie.release() }
+    var nodes: [[UInt8]: Int32] = [:]
+    for length in [1, 7, 8, 9, 15, 16, 17, 24, 33] {
+      let base = Array(repeating: UInt8(ascii: "k"), count: length)
+      nodes[base] = trie.findOrInsert(parent: PathTrie.root, segment: base)
+      for position in 0..<length {
+        var key = base
+        key[position] = UInt8(ascii: "K")
+        nodes[key] = trie.findOrInsert(parent: PathTrie.root, segment: key)
+      }
+    }
+    #expect(Set(nodes.values).count == nodes.count)
+    #expect(trie.count == 1 + nodes.count)
+    for (key, node) in nodes {
+      #expect(lookup(trie, PathTrie.root, key) == node)
+      // Through prediction too: the guess has the same length and differs in one byte.
+      var padded = key
+      padded.append(0)
+      let found = padded.withUnsafeBufferPointer {
+        trie.find(parent: PathTrie.root, key: $0.baseAddress!, length: key.count, after: -1)
+      }
+      #expect(found == node)
+    }
+  }
+
   @Test("thousands of keys over several levels survive every rehash")
   func thousandsOfKeys() {
     var trie = PathTrie()

@@ -39,21 +39,24 @@ enum JSONScan {
     isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
   }
 
-  static func scan(_ bytes: UnsafeBufferPointer<UInt8>, utf8: UTF8Rule) -> JSONScanResult {
-    var scanner = Scanner(b: bytes, rule: utf8)
+  /// `yajlSpace`: also take form feed (0C) and vertical tab (0B) as whitespace between
+  /// tokens, as yajl 2.1's lexer does (RFC 8259 allows only space, tab, LF, CR).
+  static func scan(_ bytes: UnsafeBufferPointer<UInt8>, utf8: UTF8Rule, yajlSpace: Bool = false) -> JSONScanResult {
+    var scanner = Scanner(b: bytes, rule: utf8, yajlSpace: yajlSpace)
     let ok = scanner.run()
     return JSONScanResult(
       valid: ok, isObject: scanner.topIsObject, depth: scanner.maxDepth,
       loneSurrogate: scanner.loneSurrogate, trailingGarbage: scanner.trailingGarbage)
   }
 
-  static func scan(_ bytes: [UInt8], utf8: UTF8Rule) -> JSONScanResult {
-    bytes.withUnsafeBufferPointer { scan($0, utf8: utf8) }
+  static func scan(_ bytes: [UInt8], utf8: UTF8Rule, yajlSpace: Bool = false) -> JSONScanResult {
+    bytes.withUnsafeBufferPointer { scan($0, utf8: utf8, yajlSpace: yajlSpace) }
   }
 
   private struct Scanner {
     let b: UnsafeBufferPointer<UInt8>
     let rule: UTF8Rule
+    let yajlSpace: Bool
     var i = 0
     var stack: [UInt8] = []  // "{" or "["
     var maxDepth = 0
@@ -61,13 +64,16 @@ enum JSONScan {
     var loneSurrogate = false
     var trailingGarbage = false
 
-    init(b: UnsafeBufferPointer<UInt8>, rule: UTF8Rule) {
+    init(b: UnsafeBufferPointer<UInt8>, rule: UTF8Rule, yajlSpace: Bool) {
       self.b = b
       self.rule = rule
+      self.yajlSpace = yajlSpace
     }
 
     mutating func skipSpace() {
-      while i < b.count && JSONScan.isSpace(b[i]) { i += 1 }
+      while i < b.count && (JSONScan.isSpace(b[i]) || (yajlSpace && (b[i] == 0x0B || b[i] == 0x0C))) {
+        i += 1
+      }
     }
 
     /// One whole text: a value, whitespace around it, nothing else.

@@ -17,9 +17,10 @@ public enum ProgressLine {
     }
   }
 
-  public static func render(_ snapshot: RunProgress, elapsed: Double, width: Int) -> String {
+  /// - Parameter label: shown instead of the phase's name (e.g. `reading` for `ndflat stats`).
+  public static func render(_ snapshot: RunProgress, elapsed: Double, width: Int, label: String? = nil) -> String {
     let room = max(1, width - 1)
-    let label = ProgressLine.label(snapshot.phase)
+    let label = label ?? ProgressLine.label(snapshot.phase)
     let seconds = elapsed > 0 ? elapsed : 0
     let bytesPerSecond = seconds > 0 ? Double(snapshot.bytesRead) / seconds : 0
     let recordsPerSecond = seconds > 0 ? Double(snapshot.records) / seconds : 0

@@ -49,6 +49,9 @@ public final class Converter {
     if let fields = options.fields, fields.isEmpty {
       throw NDFlatError(.usage, "--fields needs at least one field")
     }
+    if let bad = options.fields?.first(where: { $0.name.isEmpty || $0.path.isEmpty }) {
+      throw NDFlatError(.usage, "--fields: '\(bad.name)=\(bad.path)' needs both a name and a path")
+    }
     self.options = options
   }
 
@@ -312,7 +315,7 @@ public final class Converter {
       let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
       try byteOrderMark.withUnsafeBytes { try output.write($0) }
     }
-    if (options.format == .csv || options.format == .tsv) && options.header {
+    if (options.format == .csv || options.format == .tsv) && options.header && !layout.names.isEmpty {
       var header = ByteArena(capacity: 1024)
       defer { header.release() }
       workers[0].formatter.writeHeader(into: &header)

@@ -151,12 +151,13 @@ final class Worker: @unchecked Sendable {
       return
     }
     var finalOutcome = outcome
+    var column: Int? = max(1, handle.bytesConsumed)
     if outcome == .ok {
-      // The line ended inside a value: let yajl say what is missing.
+      // The line ended inside a value: let yajl say what is missing, at the end.
       finalOutcome = handle.complete()
+      column = bytes.count + 1
     }
     let reason: String
-    var column: Int? = max(1, handle.bytesConsumed)
     switch finalOutcome {
     case .canceled:
       reason = failureReason(extraction.pointee.failure)
@@ -164,7 +165,6 @@ final class Worker: @unchecked Sendable {
       reason = "invalid JSON: " + handle.errorMessage(for: bytes)
     case .ok:
       reason = "invalid JSON: the record is incomplete"
-      column = bytes.count + 1
     }
     handle.renew()
     reject(reason, line: line, offset: offset, column: column, bytes: bytes, into: result)
@@ -233,6 +233,7 @@ final class Worker: @unchecked Sendable {
         line: line, offset: offset, column: nil, bytes: bytes, into: result)
       return false
     }
+    if !discovery { result.counters.warnings += extraction.pointee.nameClashes }
     return true
   }
 

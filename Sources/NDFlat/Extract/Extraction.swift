@@ -37,6 +37,10 @@ struct Extraction {
   var slotEntry = UnsafeVector<Int32>(capacity: 256)
   /// Slots registered by the last committed record (for schema discovery).
   var newSlotsInRecord = 0
+  /// Values of the last committed record that shared a column name with another
+  /// path (a key holding the separator, e.g. `{"a.b":1,"a":{"b":2}}`): the later
+  /// one fills the cell; each such clash counts as a warning.
+  var nameClashes = 0
 
   // `--explode PATH`
   /// The node of the exploded array's path, `-1` without `--explode`.
@@ -111,6 +115,7 @@ struct Extraction {
   /// would take the column count past the cap.
   mutating func commitRecord() -> Bool {
     newSlotsInRecord = 0
+    nameClashes = 0
     for i in 0..<entries.count {
       let entry = entries[i]
       if entry.kind == .dead { continue }
@@ -139,6 +144,7 @@ struct Extraction {
         slotStamp.ensureCount(registry.count, filling: 0)
         slotEntry.ensureCount(registry.count, filling: -1)
       }
+      if slotStamp[Int(slot)] == stamp && elementRanges.count == 0 { nameClashes &+= 1 }
       slotStamp[Int(slot)] = stamp
       slotEntry[Int(slot)] = Int32(i)
     }

@@ -72,7 +72,24 @@ struct PathTrie {
   private func keyEquals(_ node: Int32, _ key: UnsafePointer<UInt8>, _ length: Int) -> Bool {
     let n = nodes.base + Int(node)
     guard Int(n.pointee.keyLength) == length else { return false }
-    return length == 0 || memcmp(keys.base + Int(n.pointee.keyOffset), key, length) == 0
+    return PathTrie.bytesEqual(keys.base + Int(n.pointee.keyOffset), key, length)
+  }
+
+  /// Short keys compare faster inline, a word at a time, than through `memcmp`.
+  @inline(__always)
+  static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    var i = 0
+    while i &+ 8 <= length {
+      if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
+        return false
+      }
+      i &+= 8
+    }
+    while i < length {
+      if a[i] != b[i] { return false }
+      i &+= 1
+    }
+    return true
   }
 
   @inline(__always)

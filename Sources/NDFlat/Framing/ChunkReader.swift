@@ -137,7 +137,7 @@ final class ChunkReader {
       form = .array
     } else if index < count && base[index] == UInt8(ascii: "{") {
       var probe = ValueScanner(separator: .whitespace)
-      let found = probe.scan(UnsafePointer(base + index), count: count - index, atEnd: ended)
+      let found = probe.scan(UnsafePointer(base + index), count: count - index, atEnd: ended, limit: 1)
       if let first = found.records.first {
         let valueBytes = UnsafeBufferPointer(start: base + index + first.start, count: first.end - first.start)
         var after = index + first.end

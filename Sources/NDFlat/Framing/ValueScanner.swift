@@ -33,13 +33,15 @@ struct ValueScanner {
   /// Scans `bytes` from 0 and returns the complete values in it and the index up
   /// to which the bytes are consumed (the start of an unfinished value, or the end).
   /// `lines` receives the newlines in the consumed part.
-  mutating func scan(_ bytes: UnsafePointer<UInt8>, count: Int, atEnd: Bool) -> (records: [Found], consumed: Int, lines: Int) {
+  mutating func scan(
+    _ bytes: UnsafePointer<UInt8>, count: Int, atEnd: Bool, limit: Int = .max
+  ) -> (records: [Found], consumed: Int, lines: Int) {
     var records: [Found] = []
     var index = 0
     var line = 0
     var consumedLines = 0
     var consumed = 0
-    while index < count {
+    while index < count && records.count < limit {
       let byte = bytes[index]
       if ValueScanner.isSpace(byte) || (separator == .arrayElements && !arrayClosed && byte == UInt8(ascii: ",")) {
         if byte == 0x0A { line += 1 }

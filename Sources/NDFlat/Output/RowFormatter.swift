@@ -29,6 +29,9 @@ struct RowFormatter {
     scratch.initialize(to: ByteArena(capacity: 1024))
     return scratch
   }()
+  /// Sparse rows: each slot's output column (`-1`: not written), and scratch for sorting.
+  private var columnOfSlot = UnsafeVector<Int32>(capacity: 64)
+  private var rowCells = UnsafeVector<UInt64>(capacity: 64)
   /// Per slot, for document-order NDJSON: 0 not decided, 1 written, 2 excluded.
   private var slotVisibility = UnsafeVector<UInt8>(capacity: 64)
 
@@ -47,6 +50,8 @@ struct RowFormatter {
   }
 
   func release() {
+    columnOfSlot.release()
+    rowCells.release()
     scratch.pointee.release()
     scratch.deinitialize(count: 1)
     scratch.deallocate()
@@ -62,6 +67,7 @@ struct RowFormatter {
     columnNames = names
     columnSlots.count = 0
     for slot in slots { columnSlots.append(slot) }
+    indexColumns()
     keys.count = 0
     keyRanges.count = 0
     for name in names { appendKey(name) }
@@ -110,6 +116,17 @@ struct RowFormatter {
     }
   }
 
+  /// Maps each slot to its output column, for sparse rows.
+  private mutating func indexColumns() {
+    columnOfSlot.count = 0
+    var largest: Int32 = -1
+    for column in 0..<columnSlots.count { largest = max(largest, columnSlots[column]) }
+    columnOfSlot.ensureCount(Int(largest) + 1, filling: -1)
+    for column in 0..<columnSlots.count where columnSlots[column] >= 0 {
+      columnOfSlot[Int(columnSlots[column])] = Int32(column)
+    }
+  }
+
   /// Writes the current row with another column list (a `--split-by` group's own
   /// columns); the formatter's own list is untouched.
   mutating func writeRow(
@@ -117,7 +134,14 @@ struct RowFormatter {
   ) -> Int {
     let own = columnSlots
     columnSlots = slots
-    defer { columnSlots = own }
+    let ownIndex = columnOfSlot
+    columnOfSlot = UnsafeVector(capacity: 64)
+    indexColumns()
+    defer {
+      columnOfSlot.release()
+      columnOfSlot = ownIndex
+      columnSlots = own
+    }
     return writeRow(x, into: &out)
   }
 
@@ -130,10 +154,59 @@ struct RowFormatter {
       if dynamicKeys { writeDocumentOrderObject(x, into: &out) } else { writeFixedObject(x, into: &out) }
     } else if excel {
       return writeSpreadsheetSafeRow(x, into: &out)
+    } else if nullLength == 0 && extraColumnSlot == RowFormatter.noExtraColumn {
+      writeSparseRow(x, into: &out)
     } else {
       writeDelimitedRow(x, into: &out)
     }
     return 0
+  }
+
+  /// A wide table's row holds few of its columns: write the record's own values in
+  /// column order and runs of delimiters between them, instead of visiting every
+  /// column. Same bytes as ``writeDelimitedRow`` (which it replaces when null
+  /// text is empty and there is no `_extra`).
+  private mutating func writeSparseRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    rowCells.count = 0
+    let entries = x.pointee.entries
+    let stamp = x.pointee.stamp
+    for index in 0..<entries.count {
+      let entry = entries[index]
+      if entry.kind == .dead { continue }
+      let slot = Int(x.pointee.slot(of: entry))
+      guard slot >= 0, slot < columnOfSlot.count, slot < x.pointee.slotStamp.count,
+        x.pointee.slotStamp[slot] == stamp, x.pointee.slotEntry[slot] == Int32(index)
+      else { continue }
+      let column = columnOfSlot[slot]
+      if column < 0 { continue }
+      // Insertion sort by column: records of one shape come nearly sorted.
+      let cell = UInt64(UInt32(column)) << 32 | UInt64(UInt32(index))
+      var position = rowCells.count
+      rowCells.append(cell)
+      while position > 0 && rowCells[position &- 1] > cell {
+        rowCells[position] = rowCells[position &- 1]
+        position &-= 1
+      }
+      rowCells[position] = cell
+    }
+    var next = 0
+    for index in 0..<rowCells.count {
+      let column = Int(rowCells[index] >> 32)
+      let entry = entries[Int(rowCells[index] & 0xFFFF_FFFF)]
+      let gap = column &- next &+ (next > 0 ? 1 : 0)
+      if column > 0 { out.append(repeating: delimiter, count: gap) }
+      switch entry.kind {
+      case .string, .number, .json:
+        writeText(x.pointee.bytes(of: entry), entry.length, into: &out)
+      case .trueValue: appendLiteral("true", into: &out)
+      case .falseValue: appendLiteral("false", into: &out)
+      case .null, .dead: break
+      }
+      next = column &+ 1
+    }
+    let total = columnSlots.count
+    if total > 0 { out.append(repeating: delimiter, count: total &- max(next, 1)) }
+    appendLineEnding(into: &out)
   }
 
   private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {

@@ -55,6 +55,15 @@ struct ByteArena {
     count &+= length
   }
 
+  /// Appends `count` copies of `byte`.
+  @inline(__always)
+  mutating func append(repeating byte: UInt8, count n: Int) {
+    guard n > 0 else { return }
+    reserve(n)
+    (base + count).update(repeating: byte, count: n)
+    count &+= n
+  }
+
   mutating func append(_ bytes: UnsafeRawBufferPointer) {
     guard let start = bytes.baseAddress, bytes.count > 0 else { return }
     append(start.assumingMemoryBound(to: UInt8.self), bytes.count)
