@@ -15,7 +15,7 @@
 #   NDFLAT=PATH          use this ndflat binary (default: .build/release/ndflat, built here)
 #   SKIP_BUILD=1         do not run swift build / gcc (use what is there)
 #   NO_INSTALL=1         never install peers; missing ones show as "n/a"
-#   WORKLOADS="W1 W2"    subset of W1 W2 W3 W4 (default all)
+#   WORKLOADS="W1 W2"    subset of W1 W2 W3 W4 W5 (default all; W5 = xlsx, peer pandas+openpyxl)
 #   TOOLS="ndflat duckdb" only tools whose name starts with one of these words
 #   TIMEOUT=1800         seconds per single run before it counts as failed
 #   MILLER_W1_MAX_MB=200 skip Miller's W1 (unsparsify holds everything, ~33x the input in RAM) above this
@@ -35,7 +35,7 @@ RUNS=${2:-3}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
-WORKLOADS=${WORKLOADS:-"W1 W2 W3 W4"}
+WORKLOADS=${WORKLOADS:-"W1 W2 W3 W4 W5"}
 TIMEOUT=${TIMEOUT:-1800}
 MILLER_W1_MAX_MB=${MILLER_W1_MAX_MB:-200}
 JQ_W3_MAX_MB=${JQ_W3_MAX_MB:-50}
@@ -208,6 +208,7 @@ setup_workload() {
     if [ $HAVE_ORJSON = 1 ]; then add "python+orjson" "python3 $(q "$ORJSON_PEER") --where metadata.event_name=asset_accessed -f $FIELDS $F -o @OUT@.csv"
     else unavailable "python+orjson" "not installed"; fi
     ;;
+  W5) w5_workload "$F" ;;
   esac
 }
 
@@ -242,10 +243,34 @@ run_one() {
   if [ "${KEEP_OUTPUTS:-0}" = 1 ] && [ "$round" = 1 ]; then :; else rm -f "$out".*; fi
 }
 
+# ------------------------------------------------------------------------------- W5
+# W5: the 6 fields of W2, and all columns, to .xlsx (issue 8). Peer: pandas
+# DataFrame.to_excel with the openpyxl engine on the same 6 fields
+# (Benchmarks/xlsx_peer.py); it holds everything in memory. Target: >= 10x faster.
+XLSX_PEER="$ROOT/Benchmarks/xlsx_peer.py"
+HAVE_PANDAS=0
+if [[ " $WORKLOADS " == *" W5 "* ]]; then
+  if ! python3 -c 'import pandas, openpyxl' 2>/dev/null && [ "${NO_INSTALL:-0}" != 1 ]; then
+    log "installing pandas/openpyxl with pip"
+    python3 -m pip install -q pandas openpyxl >/dev/null 2>&1 ||
+      python3 -m pip install -q --break-system-packages pandas openpyxl >/dev/null 2>&1 ||
+      log "pip install pandas openpyxl failed"
+  fi
+  python3 -c 'import pandas, openpyxl' 2>/dev/null && HAVE_PANDAS=1
+  [ $HAVE_PANDAS = 1 ] && note "- W5 pandas+openpyxl: Benchmarks/xlsx_peer.py (json.loads per line, DataFrame, to_excel engine=openpyxl) on the 6 fields; everything is held in memory."
+  note "- W5 ndflat writes through libxlsxwriter in constant-memory mode; the last part of each run (zip deflate of the sheet XML) is single-threaded, so -j helps less than in W1-W4."
+fi
+w5_workload() { # w5_workload QUOTED_FILE
+  ndflat_variants "--format xlsx -f $FIELDS $1 -o @OUT@.xlsx"
+  if [ $HAVE_NDFLAT = 1 ]; then add "ndflat all columns" "$(q "$NDFLAT") -q --format xlsx $1 -o @OUT@.xlsx"; fi
+  if [ $HAVE_PANDAS = 1 ]; then add "pandas+openpyxl" "python3 $(q "$XLSX_PEER") -f $FIELDS $1 -o @OUT@.xlsx"
+  else unavailable "pandas+openpyxl" "not installed"; fi
+}
+
 log "file: $FILE ($SIZE_MB MB), runs: $RUNS, cores: $NCPU, workloads: $WORKLOADS"
 cat "$FILE" >/dev/null # warm the page cache so round 1 of the first tool is not penalised
 for w in $WORKLOADS; do
-  case $w in W1|W2|W3|W4) ;; *) log "unknown workload $w"; continue ;; esac
+  case $w in W1|W2|W3|W4|W5) ;; *) log "unknown workload $w"; continue ;; esac
   setup_workload "$w"
   for ((round = 1; round <= RUNS; round++)); do
     for ((i = 0; i < ${#T_NAMES[@]}; i++)); do run_one "$w" "$round" "$i"; done
@@ -326,6 +351,7 @@ ratio_check("W2 DuckDB (schema) / ndflat > 1×", get("W2", "duckdb (schema)"), g
 ratio_check("W2 ndflat -j 1 / yajl floor ≤ 1.3×", get("W2", "ndflat -j 1"), get("W2", "yajl floor"), "<=", 1.3)
 ratio_check("W3 python+orjson / ndflat ≥ 3×", get("W3", "python+orjson"), get("W3", "ndflat"), ">=", 3)
 ratio_check("W4 DuckDB (schema) / ndflat ≥ 2×", get("W4", "duckdb (schema)"), get("W4", "ndflat"), ">=", 2)
+ratio_check("W5 pandas+openpyxl / ndflat (6 fields, xlsx) ≥ 10×", get("W5", "pandas+openpyxl"), get("W5", "ndflat"), ">=", 10)
 for w in ("W1", "W2", "W3", "W4"):
     if (w, "ndflat -j 1") in rows:
         ratio_check("%s ndflat -j 1 / -j 2 ≥ 1.7×" % w, get(w, "ndflat -j 1"), get(w, jmax), ">=", 1.7)

@@ -15,34 +15,47 @@ struct ProgressTests {
 
   @Test("a wide terminal: bar, percentage, bytes, records/s, MB/s and ETA")
   func wide() {
-    // "writing" (7) + pieces " 50%" "50.0 MB/100 MB" "10.0k rec/s" "5.00 MB/s" "ETA 0:10"
-    // (46 + 5 gaps of 2) = 63; the bar grows to its maximum of 30 cells: half filled.
+    // "writing" (7) + pieces " 50%" "50.0 MB/100 MB" "10.0k rec/s" "5.00 MB/s" " ETA 0:10"
+    // (each at its fixed width: 4 + 14 + 11 + 9 + 9, and 5 gaps of 2) = 64; the bar grows
+    // to its maximum of 30 cells: half filled.
     let line = ProgressLine.render(Self.halfway(), elapsed: 10, width: 100)
     let bar = String(repeating: "█", count: 15) + String(repeating: " ", count: 15)
-    #expect(line == "writing  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s  5.00 MB/s  ETA 0:10")
+    #expect(line == "writing  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s  5.00 MB/s   ETA 0:10")
   }
 
-  @Test("80 columns: everything fits with a 12-cell bar")
+  @Test("80 columns: everything fits with an 11-cell bar")
   func eighty() {
-    // 63 + "  [" + 10 cells + "]" = 77 ≤ 79, so the bar gets the 2 spare cells.
+    // 64 + "  [" + 10 cells + "]" = 78 ≤ 79, so the bar gets the 1 spare cell: 5½ of 11 filled.
     let line = ProgressLine.render(Self.halfway(), elapsed: 10, width: 80)
-    let bar = String(repeating: "█", count: 6) + String(repeating: " ", count: 6)
-    #expect(line == "writing  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s  5.00 MB/s  ETA 0:10")
+    let bar = String(repeating: "█", count: 5) + "▌" + String(repeating: " ", count: 5)
+    #expect(line == "writing  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s  5.00 MB/s   ETA 0:10")
     #expect(line.count <= 79)
   }
 
   @Test("the longer pass-one label at 80 columns drops MB/s first")
   func scanning() {
-    // "scanning columns" (16) + 56 + 14 = 86 > 79: MB/s (11 with its gap) goes; 75 leaves 4 spare cells.
+    // "scanning columns" (16) + 57 + 14 = 87 > 79: MB/s (11 with its gap) goes; 76 leaves 3 spare cells.
     let line = ProgressLine.render(Self.halfway(.discovering), elapsed: 10, width: 80)
-    let bar = String(repeating: "█", count: 7) + String(repeating: " ", count: 7)
-    #expect(line == "scanning columns  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s  ETA 0:10")
+    let bar = String(repeating: "█", count: 6) + "▌" + String(repeating: " ", count: 6)
+    #expect(line == "scanning columns  [\(bar)]   50%  50.0 MB/100 MB  10.0k rec/s   ETA 0:10")
   }
 
   @Test("a narrow terminal keeps the phase, the percentage and the ETA")
   func narrow() {
     // 30 columns: MB/s, records/s, the bytes, then the bar are dropped in turn.
-    #expect(ProgressLine.render(Self.halfway(), elapsed: 10, width: 30) == "writing   50%  ETA 0:10")
+    #expect(ProgressLine.render(Self.halfway(), elapsed: 10, width: 30) == "writing   50%   ETA 0:10")
+  }
+
+  @Test("the layout does not move as the numbers change")
+  func stable() {
+    var widths: Set<Int> = []
+    for (read, elapsed) in [(0, 0.0), (8_390_000, 0.1), (81_200_000, 1.0), (812_000_000, 10.0), (999_000_000, 12.0)] {
+      let snapshot = RunProgress(phase: .writing, bytesRead: read, totalBytes: 1_000_000_000, records: read / 1000, isStreamed: false)
+      let line = ProgressLine.render(snapshot, elapsed: elapsed, width: 100)
+      widths.insert(line.count)
+      #expect(line.firstIndex(of: "]").map { line.distance(from: line.startIndex, to: $0) } == 40, "\(line)")
+    }
+    #expect(widths.count == 1, "\(widths)")
   }
 
   @Test("never reaches the last column, at any width", arguments: Array(1...160))
@@ -71,7 +84,7 @@ struct ProgressTests {
   func start() {
     let snapshot = RunProgress(phase: .writing, bytesRead: 0, totalBytes: 1_000, records: 0, isStreamed: false)
     let line = ProgressLine.render(snapshot, elapsed: 0, width: 100)
-    #expect(line.hasSuffix("    0%  0 B/1.00 kB  0 rec/s  0 B/s  ETA --:--"), "\(line)")
+    #expect(line.hasSuffix("    0%      0 B/1.00 kB      0 rec/s      0 B/s  ETA --:--"), "\(line)")
   }
 
   @Test("done, overshooting and empty inputs show 100%")

@@ -832,6 +832,6 @@ struct XLSXFullLimitTests {
     let result = try XLSXReader.run(["python3", "-c", script, path])
     let lines = String(decoding: result.output, as: UTF8.self).split(separator: "\n")
     #expect(lines.first == "big 1048576 None")
-    #expect(lines.last == "big (2) 11 ['i', 1048575, 1048576, 1048577, 1048578, 1048579, 1048580, 1048581, 1048582, 1048583]")
+    #expect(lines.last == "big (2) 11 ['i', 1048575, 1048576, 1048577, 1048578, 1048579, 1048580, 1048581, 1048582, 1048583, 1048584]")
   }
 }

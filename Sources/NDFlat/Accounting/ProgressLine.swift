@@ -27,30 +27,35 @@ public enum ProgressLine {
     let rateText = compact(recordsPerSecond) + " rec/s"
     let speedText = decimalUnits(bytesPerSecond, suffix: "B/s")
 
-    // The pieces, in display order, each with its priority (lower is dropped first).
+    // The pieces, in display order, each with its priority (lower is dropped first),
+    // right-aligned to a fixed width so that the line does not jitter as numbers change.
     var pieces: [(text: String, priority: Int)] = []
+    func add(_ text: String, _ priority: Int, width: Int) {
+      pieces.append((String(repeating: " ", count: max(0, width - text.count)) + text, priority))
+    }
+    let numberWidth = 7  // "8.39 MB", "81.2 MB"
     var fraction: Double?
     if let total = snapshot.totalBytes, !snapshot.isStreamed {
       let done = total > 0 ? min(1, Double(snapshot.bytesRead) / Double(total)) : 1
       fraction = done
       let percent = Int((done * 100).rounded(.down))
-      let leftPad = String(repeating: " ", count: max(0, 3 - String(percent).count))
-      pieces.append((leftPad + "\(percent)%", 6))
-      pieces.append((bytes(snapshot.bytesRead) + "/" + bytes(total), 3))
-      pieces.append((rateText, 2))
-      pieces.append((speedText, 1))
+      add("\(percent)%", 6, width: 4)
+      let totalText = bytes(total)
+      add(bytes(snapshot.bytesRead) + "/" + totalText, 3, width: numberWidth + 1 + totalText.count)
+      add(rateText, 2, width: 11)
+      add(speedText, 1, width: 9)
       let remaining = max(0, total - snapshot.bytesRead)
       if remaining == 0 {
-        pieces.append(("ETA 0:00", 5))
+        add("ETA 0:00", 5, width: 9)
       } else if bytesPerSecond > 0, seconds >= 0.2 {
-        pieces.append(("ETA " + clock(Double(remaining) / bytesPerSecond), 5))
+        add("ETA " + clock(Double(remaining) / bytesPerSecond), 5, width: 9)
       } else {
-        pieces.append(("ETA --:--", 5))
+        add("ETA --:--", 5, width: 9)
       }
     } else {
-      pieces.append((bytes(snapshot.bytesRead) + " read", 3))
-      pieces.append((rateText, 2))
-      pieces.append((speedText, 1))
+      add(bytes(snapshot.bytesRead) + " read", 3, width: numberWidth + 5)
+      add(rateText, 2, width: 11)
+      add(speedText, 1, width: 9)
     }
 
     // The bar (priority 4) sits between the label and the other pieces and takes

@@ -223,6 +223,8 @@ public final class Converter {
     let workers = try (0..<options.threads).map { _ -> Worker in
       let worker = try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
       worker.grouping = grouping.map(GroupKeyReader.init)
+      // Paths depend on shape alone, unless a group (a value) decides where they go.
+      if grouping == nil { worker.knownShapes = [] }
       return worker
     }
     var found = Discovery()

@@ -20,6 +20,10 @@ final class Worker: @unchecked Sendable {
   var groupSlots: [[UInt8]: UnsafeVector<Int32>] = [:]
   /// Grouped discovery: the slots each group has shown so far (this worker).
   private var groupSeen: [[UInt8]: Set<Int32>] = [:]
+  /// Discovery without filters or groups: shapes of accepted records (a line of a
+  /// known shape cannot add a column, so it is not parsed). Bounded in size.
+  var knownShapes: Set<RecordShape>?
+  private static let maxKnownShapes = 1 << 20
   /// This chunk's group keys → their index in the result.
   private var chunkKeys: [[UInt8]: Int32] = [:]
 
@@ -140,13 +144,21 @@ final class Worker: @unchecked Sendable {
       result.counters.recordsFiltered += 1
       return
     }
+    var shape: RecordShape?
+    if knownShapes != nil {
+      shape = RecordShape.of(bytes)
+      if let shape, knownShapes?.contains(shape) == true { return }
+    }
     extraction.pointee.beginRecord(line: bytes)
     let outcome = handle.parse(bytes)
     if outcome == .ok && extraction.pointee.isComplete {
-      if extraction.pointee.explodeNode >= 0 {
-        acceptExploded(bytes, line: line, offset: offset, into: result)
-      } else {
-        accept(bytes, line: line, offset: offset, into: result)
+      let committed =
+        extraction.pointee.explodeNode >= 0
+        ? acceptExploded(bytes, line: line, offset: offset, into: result)
+        : accept(bytes, line: line, offset: offset, into: result)
+      // Only a record whose paths were all registered may stand for its shape.
+      if committed, let shape, knownShapes != nil, knownShapes?.count ?? 0 < Worker.maxKnownShapes {
+        knownShapes?.insert(shape)
       }
       return
     }
@@ -171,33 +183,39 @@ final class Worker: @unchecked Sendable {
   }
 
   /// A parsed record: filter, transform, register its columns, write its row.
-  private func accept(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) {
+  /// Returns whether the record was committed (its columns registered).
+  @discardableResult
+  private func accept(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) -> Bool {
     if transforms.isActive {
       guard transforms.keeps(extraction) else {
         result.counters.recordsFiltered += 1
-        return
+        return false
       }
       if !discovery { result.counters.warnings += transforms.apply(extraction) }
     }
-    guard commit(bytes, line: line, offset: offset, into: result) else { return }
+    guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     result.counters.recordsWritten += 1
     emitRow(into: result)
+    return true
   }
 
   /// `--explode`: one row per element of the array (that passes `--where`).
-  private func acceptExploded(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) {
+  @discardableResult
+  private func acceptExploded(
+    _ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult
+  ) -> Bool {
     let x = extraction
     if x.pointee.nonObjectElement {
       reject(
         "an element of the --explode array is not an object", line: line, offset: offset, column: nil,
         bytes: bytes, into: result)
-      return
+      return false
     }
     let elements = x.pointee.elementRanges.count
     guard elements > 0 else {
       result.counters.recordsFiltered += 1
       result.counters.explodedEmpty += 1
-      return
+      return false
     }
     if transforms.hasConditions {
       var any = false
@@ -211,19 +229,20 @@ final class Worker: @unchecked Sendable {
       x.pointee.currentElement = -1
       guard any else {
         result.counters.recordsFiltered += 1
-        return
+        return false
       }
     }
-    guard commit(bytes, line: line, offset: offset, into: result) else { return }
+    guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     if !discovery && transforms.isActive { result.counters.warnings += transforms.apply(x) }
     result.counters.recordsWritten += 1
-    guard !discovery || grouping != nil else { return }
+    guard !discovery || grouping != nil else { return true }
     for k in 0..<elements {
       x.pointee.selectElement(k)
       if transforms.hasConditions && !transforms.keeps(x) { continue }
       emitRow(into: result)
     }
     x.pointee.currentElement = -1
+    return true
   }
 
   private func commit(_ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult) -> Bool {

@@ -122,7 +122,7 @@ final class XLSXSink: OutputSink {
     target: OutputTarget, columns: [[UInt8]], header: Bool = true, dateCells: Bool = false,
     rowLimit: Int = XLSXSink.maxRows, maxSheets: Int = SheetNamer.defaultMaxSheets, sheetName: String? = nil
   ) throws {
-    try Self.checkColumns(columns.count)
+    try Self.validate(target: target, columns: columns.count)
     guard rowLimit >= (header ? 2 : 1), rowLimit <= Self.maxRows else {
       throw NDFlatError(.usage, "xlsx row limit must be between \(header ? 2 : 1) and \(Self.maxRows)")
     }
@@ -135,9 +135,6 @@ final class XLSXSink: OutputSink {
     var finalPath: String?
     switch target {
     case .standardOutput:
-      guard isatty(1) == 0 else {
-        throw NDFlatError(.usage, "refusing to write a workbook to a terminal; use -o FILE.xlsx or redirect")
-      }
       name = "<stdout>"
       destination = .copy(fd: 1, closeAfter: false)
     case .memory:
@@ -189,6 +186,16 @@ final class XLSXSink: OutputSink {
     if !finished { discard() }
     text.release()
     free(tmpdir)
+  }
+
+  /// What ``init`` refuses before creating anything: a workbook on a terminal,
+  /// and more columns than a worksheet holds. Callers may check this before
+  /// reading any input.
+  static func validate(target: OutputTarget, columns: Int? = nil) throws {
+    if case .standardOutput = target, isatty(1) != 0 {
+      throw NDFlatError(.usage, "refusing to write a workbook to a terminal; use -o FILE.xlsx or redirect")
+    }
+    if let columns { try checkColumns(columns) }
   }
 
   static func checkColumns(_ count: Int) throws {
@@ -295,6 +302,7 @@ final class XLSXSink: OutputSink {
 
   private func openWorksheet(_ group: Group) throws {
     guard let workbook else { return }
+    Self.reserveDescriptor(count: worksheets.count + 1)
     let sheetName =
       group.part == 1 ? group.name : try namer.continuation(of: group.name, part: group.part)
     guard let worksheet = workbook_add_worksheet(workbook, sheetName) else {
@@ -331,6 +339,18 @@ final class XLSXSink: OutputSink {
     } else {
       buffer.deallocate()
     }
+  }
+
+  /// Each constant-memory worksheet holds its spool file open until the end: with
+  /// many sheets (the cap is 1,000) a soft limit of 1,024 descriptors would run
+  /// out, so the soft limit is raised toward the hard one when needed.
+  private static func reserveDescriptor(count: Int) {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    let wanted = rlim_t(count + 256)
+    guard limit.rlim_cur < wanted, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = min(max(wanted, limit.rlim_cur * 2), limit.rlim_max)
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
   }
 
   /// Frees the spool buffers once their streams are closed.
