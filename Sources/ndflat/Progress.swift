@@ -29,11 +29,17 @@ final class ProgressDisplay {
   /// The display the options ask for, or nil.
   ///
   /// `--no-progress` wins over `--progress`; `--progress` wins over `-q` (which
-  /// otherwise silences the bar with the summary).
-  static func make(_ parsed: ParsedArguments, label: String? = nil) -> ProgressDisplay? {
+  /// otherwise silences the bar with the summary). By default the bar is drawn when
+  /// stderr is a terminal, unless rows stream to that same screen (no `-o` and
+  /// stdout is a terminal), where it would be torn up by the rows.
+  ///
+  /// - Parameter rowsOnStdout: do rows go to stdout while the bar is up? By default,
+  ///   when there is no `--output`.
+  static func make(_ parsed: ParsedArguments, label: String? = nil, rowsOnStdout: Bool? = nil) -> ProgressDisplay? {
     if parsed.has("no-progress") { return nil }
     if parsed.has("progress") { return ProgressDisplay(label: label) }
     if parsed.has("quiet") || !Terminal.stderrIsTerminal { return nil }
+    if (rowsOnStdout ?? !parsed.has("output")) && Terminal.stdoutIsTerminal { return nil }
     return ProgressDisplay(label: label)
   }
 

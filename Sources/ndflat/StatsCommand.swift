@@ -82,7 +82,7 @@ enum StatsCommand {
     let converter = try Converter(options: settings)
     // Drawn once Converter.forEachRow reports progress (it does not yet); then add
     // --progress/--no-progress to the options above.
-    let progress = ProgressDisplay.make(parsed, label: "reading")
+    let progress = ProgressDisplay.make(parsed, label: "reading", rowsOnStdout: false)
     defer { progress?.finish() }
     converter.onProgress = progress?.callback
     let reporter = RejectionReporter(progress: progress)

@@ -368,6 +368,15 @@ struct CLIProgressTests {
     #expect(quiet.isEmpty, "\(quiet.debugDescription)")
   }
 
+  @Test("rows going to the same terminal: no bar in between them",
+    .enabled(if: script != nil, "util-linux script(1) is not installed"))
+  func rowsOnScreen() throws {
+    let screen = try Self.underTerminal(["-f", "metadata.event_name", "canvas-sample.ndjson"])
+    #expect(screen.contains("asset_accessed"))
+    #expect(!screen.contains("\u{1B}["), "\(screen.debugDescription)")
+    #expect(screen.contains("300 records read"))
+  }
+
   @Test("into a pipe or file: never a bar, unless --progress forces it")
   func pipe() throws {
     let sample = CLIPaths.samples.appendingPathComponent("canvas-sample.ndjson").path

@@ -35,6 +35,8 @@ struct Extraction {
   /// Per slot: the record stamp when it last got a value, and that value's entry.
   var slotStamp = UnsafeVector<UInt32>(capacity: 256)
   var slotEntry = UnsafeVector<Int32>(capacity: 256)
+  /// With `--fields`, unwanted keys are kept in the trie for prediction up to this many nodes.
+  static let maxUnwantedNodes = 1 << 16
   /// Slots registered by the last committed record (for schema discovery).
   var newSlotsInRecord = 0
   /// Values of the last committed record that shared a column name with another
@@ -328,7 +330,15 @@ struct Extraction {
       node = trie.findOrInsert(parent: parent, key: key, length: length, after: previous)
     case .fields:
       node = trie.find(parent: parent, key: key, length: length, after: previous)
-      if node < 0 { return -1 }
+      if node < 0 {
+        // Remember an unwanted key too (slot -1, nothing wanted below), so the
+        // next record's lookups are predicted instead of hashed. Bounded.
+        guard trie.count < Extraction.maxUnwantedNodes else { return -1 }
+        let added = trie.insert(parent: parent, key: key, length: length)
+        trie.remember(added, parent: parent, after: previous)
+        frame.pointee.lastChild = added
+        return added
+      }
     }
     frame.pointee.lastChild = node
     return node
