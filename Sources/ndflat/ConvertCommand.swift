@@ -62,6 +62,8 @@ enum ConvertCommand {
           every column (metadata.*, then body.*), one table
       ndflat -f metadata.event_name,time=metadata.event_time,metadata.user_id canvas.ndjson
           three columns in this order, the second renamed 'time'
+      ndflat --split-by metadata.event_name -o tables canvas.ndjson.gz
+          one CSV per event type under tables/, each with its own columns
       ndflat --where metadata.event_name=asset_accessed,logged_in --utc canvas.ndjson
           two event types only, every timestamp rewritten into UTC
       ndflat --excel --local-time metadata.event_time=metadata.time_zone canvas.ndjson -o c.csv

@@ -15,6 +15,8 @@ enum StatsCommand {
       "per", value: "UNIT",
       "histogram buckets: day, week, month or year (default: day, coarser when the days would not fit on a screen)"),
     OptionSpec("top", value: "N", "list the N most frequent event types only (default: all)"),
+    OptionSpec("progress", "draw the progress bar on stderr even when it is not a terminal"),
+    OptionSpec("no-progress", "no progress bar (default: a bar when stderr is a terminal)"),
     OptionSpec("help", short: "h", "show this help"),
   ]
 
@@ -80,8 +82,6 @@ enum StatsCommand {
     var settings = ConvertOptions()
     settings.fields = fields
     let converter = try Converter(options: settings)
-    // Drawn once Converter.forEachRow reports progress (it does not yet); then add
-    // --progress/--no-progress to the options above.
     let progress = ProgressDisplay.make(parsed, label: "reading", rowsOnStdout: false)
     defer { progress?.finish() }
     converter.onProgress = progress?.callback

@@ -70,6 +70,8 @@ enum Summary {
   /// - `elapsed_seconds`: wall-clock time of the run, in seconds (millisecond precision).
   /// - `inputs`: the inputs as named on the command line, `"-"` for standard input.
   /// - `output`: the `-o` path, or `null` for standard output.
+  /// - `output_files`: every file written: the `-o` file, or with `--split-by` /
+  ///   `--partition-by` each file under the `-o` directory; `[]` for standard output.
   /// - `reconciled`: `true` when records_read = records_written + records_filtered + records_rejected.
   /// - `exit_status`: 0, or 3 when records were rejected.
   /// - `event_types` (when counted): records per event type, most frequent first.
@@ -87,6 +89,7 @@ enum Summary {
       ("elapsed_seconds", ProgressLine.fixed(report.elapsed, digits: 3)),
       ("inputs", "[" + context.inputs.map(jsonString).joined(separator: ", ") + "]"),
       ("output", context.output.map(jsonString) ?? "null"),
+      ("output_files", "[" + (context.outputFiles ?? context.output.map { [$0] } ?? []).map(jsonString).joined(separator: ", ") + "]"),
       ("reconciled", c.isBalanced ? "true" : "false"),
       ("exit_status", "\(exitStatus)"),
     ]
@@ -99,7 +102,11 @@ enum Summary {
 
   /// Prints the summary (unless `-q`) and writes `--stats FILE` (when asked).
   static func finish(_ report: RunReport, parsed: ParsedArguments, context: Context? = nil) throws {
-    let context = context ?? Context(inputs: parsed.operands.isEmpty ? ["-"] : parsed.operands, output: parsed.value("output"))
+    let context =
+      context
+      ?? Context(
+        inputs: parsed.operands.isEmpty ? ["-"] : parsed.operands, output: parsed.value("output"),
+        outputFiles: report.outputFiles.isEmpty ? nil : report.outputFiles)
     if !parsed.has("quiet") { print(report, context) }
     if let path = parsed.value("stats") {
       let status: Int32 = report.counters.recordsRejected > 0 ? 3 : 0

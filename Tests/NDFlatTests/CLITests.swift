@@ -438,7 +438,7 @@ struct CLISummaryTests {
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let keys = [
       "records_read", "records_written", "records_filtered", "records_rejected", "rows_written", "warnings",
-      "columns", "bytes_read", "elapsed_seconds", "inputs", "output", "reconciled", "exit_status",
+      "columns", "bytes_read", "elapsed_seconds", "inputs", "output", "output_files", "reconciled", "exit_status",
     ]
     #expect(Set(object.keys) == Set(keys), "\(object.keys.sorted())")
     // The keys come in the documented order.
@@ -456,12 +456,29 @@ struct CLISummaryTests {
     #expect(object["exit_status"] as? Int == 3)
     #expect(object["inputs"] as? [String] == ["bad.ndjson", "nested.ndjson"])
     #expect(object["output"] as? String == output.path)
+    #expect(object["output_files"] as? [String] == [output.path])
     let header = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").first ?? ""
     #expect(object["columns"] as? Int == header.split(separator: ",").count)
     let bytes = try FileManager.default.attributesOfItem(atPath: CLIPaths.coreFixtures.appendingPathComponent("bad.ndjson").path)[.size] as? Int ?? 0
     let bytes2 = try FileManager.default.attributesOfItem(atPath: CLIPaths.coreFixtures.appendingPathComponent("nested.ndjson").path)[.size] as? Int ?? 0
     #expect(object["bytes_read"] as? Int == bytes + bytes2)
     #expect((object["elapsed_seconds"] as? Double ?? -1) >= 0)
+  }
+
+  @Test("--split-by: the summary and --stats name every file written")
+  func grouped() throws {
+    let dir = try TempDir()
+    let tables = dir.file("tables")
+    let statsURL = dir.file("run.json")
+    let sample = CLIPaths.samples.appendingPathComponent("canvas-sample.ndjson").path
+    let run = try ndflat(["--split-by", "metadata.event_name", "-o", tables.path, "--stats", statsURL.path, sample])
+    #expect(run.status == 0, "\(run.err)")
+    let written = try FileManager.default.contentsOfDirectory(atPath: tables.path)
+    #expect(run.err.contains(" → \(written.count) files under \(tables.path)\n"), "\(run.err)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: statsURL)) as? [String: Any])
+    let files = try #require(object["output_files"] as? [String])
+    #expect(Set(files.map { URL(fileURLWithPath: $0).lastPathComponent }) == Set(written))
+    #expect(object["reconciled"] as? Bool == true)
   }
 
   @Test("--stats with standard output and standard input: output null, inputs [\"-\"]")
@@ -472,6 +489,7 @@ struct CLISummaryTests {
     #expect(run.status == 0)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: statsURL)) as? [String: Any])
     #expect(object["output"] is NSNull)
+    #expect(object["output_files"] as? [String] == [])
     #expect(object["inputs"] as? [String] == ["-"])
     #expect(object["exit_status"] as? Int == 0)
     let unwritable = try ndflat(["-q", "--stats", "/nonexistent-dir/run.json", "nested.ndjson"])

@@ -135,6 +135,14 @@ private func flatten(_ record: [String: Any], prefix: String? = nil) -> [String:
   return out
 }
 
+/// Sorted-key JSON text of a JSONSerialization value, for comparing structures.
+private func canonical(_ value: Any) -> String {
+  guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .fragmentsAllowed]) else {
+    return "\(value)"
+  }
+  return String(decoding: data, as: UTF8.self)
+}
+
 private func value(_ record: [String: Any], _ path: String) -> Any? {
   var current: Any? = record
   for part in path.split(separator: ".") { current = (current as? [String: Any])?[String(part)] }
@@ -391,7 +399,7 @@ struct UTCTests {
       #expect(Set(before.keys) == Set(after.keys), "line \(index + 1) keys")
       for (key, old) in before {
         guard let text = old as? String else {
-          #expect(String(describing: old) == String(describing: after[key] ?? "absent"), "line \(index + 1) \(key)")
+          #expect(canonical(old) == canonical(after[key] ?? "absent"), "line \(index + 1) \(key)")
           continue
         }
         let new = after[key] as? String
@@ -467,7 +475,9 @@ struct UTCTests {
       }
     }
     let csv = try ndflat(["--utc", "-q", "-f", "t=offsets.minus_0800_space,u=offsets.kathmandu", input.path])
-    #expect(parseCSV(csv.out) == [["t", "u"], ["2024-07-31T03:04:35Z", "2024-07-30T07:19:35Z"]])
+    let rows = parseCSV(csv.out)
+    #expect(rows.count == 5, "a row per record")
+    #expect(Array(rows.prefix(2)) == [["t", "u"], ["2024-07-31T03:04:35Z", "2024-07-30T07:19:35Z"]])
   }
 
   @Test("a timestamp inside an array (--arrays json) is rewritten like any other string")

@@ -13,6 +13,9 @@ public struct Rejection: Sendable, Equatable {
   public var reason: String
   /// The record's exact bytes (kept when a rejects file or an excerpt needs them).
   public var bytes: [UInt8]
+  /// Its bytes already went to the rejects file while it was read (a record over
+  /// the size limit is never held in memory).
+  var streamed = false
 
   public init(input: String, line: Int, offset: Int, column: Int?, reason: String, bytes: [UInt8]) {
     self.input = input

@@ -328,33 +328,29 @@ public final class Converter {
       form: options.inputForm)
     let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
     pipeline.onOpen = { _, reader in tracker.opened(reader) }
+    if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
     var currentInput = -1
     var lineBase = 0
-    var counters = RunCounters()
     try pipeline.run(sources) { result in
       if result.inputIndex != currentInput {
         currentInput = result.inputIndex
         lineBase = 0
       }
       try output.write(result.output.bytes)
-      for var rejection in result.rejections {
-        rejection.line += lineBase
-        onRejection?(rejection)
-        if let rejects {
-          try rejects.write(rejection.bytes)
-          try rejects.write([0x0A])
-        }
-      }
+      try account(result, lineBase: lineBase, rejects: rejects, into: &report)
       lineBase += result.lineCount
-      counters.add(result.counters)
-      tracker.update(records: counters.recordsRead)
-      if let maxErrors = options.maxErrors, counters.recordsRejected >= maxErrors {
-        throw NDFlatError(
-          .limit, "stopped after \(counters.recordsRejected) rejected records (--max-errors \(maxErrors))")
-      }
+      tracker.update(records: report.counters.recordsRead)
     }
-    report.counters = counters
     report.bytesRead = tracker.bytesRead
+  }
+
+  /// A line over `--max-record-bytes` is streamed into the rejects file as it is
+  /// skipped (it is never held in memory), ending with its newline.
+  static func streamOversize(into rejects: OutputFile) -> (UnsafeRawBufferPointer, Bool) -> Void {
+    { bytes, isEnd in
+      try? rejects.write(bytes)
+      if isEnd { try? rejects.write([0x0A]) }
+    }
   }
 
   // MARK: Standard input

@@ -74,6 +74,7 @@ extension Converter {
         form: options.inputForm)
       let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
       pipeline.onOpen = { _, reader in tracker.opened(reader) }
+      if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
       var buckets: [ByteArena] = []
       defer { for bucket in buckets { bucket.release() } }
       var currentInput = -1
@@ -115,7 +116,7 @@ extension Converter {
     for var rejection in result.rejections {
       rejection.line += lineBase
       onRejection?(rejection)
-      if let rejects {
+      if let rejects, !rejection.streamed {
         try rejects.write(rejection.bytes)
         try rejects.write([0x0A])
       }

@@ -13,7 +13,7 @@ final class Pipeline: @unchecked Sendable {
   private let maxRecordBytes: Int
   private let form: InputForm
   /// Streams the bytes of over-limit lines (for the rejects file).
-  var onOversizeBytes: ((UnsafeRawBufferPointer) -> Void)?
+  var onOversizeBytes: ((UnsafeRawBufferPointer, Bool) -> Void)?
   /// Called for each input as it is opened (for progress).
   var onOpen: ((Int, ByteReader) -> Void)?
 

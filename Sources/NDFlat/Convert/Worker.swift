@@ -98,6 +98,7 @@ final class Worker: @unchecked Sendable {
         "record is \(length) bytes, over the limit of \(maxRecordBytes) bytes (--max-record-bytes)",
         line: line, offset: chunk.startOffset, column: nil, bytes: UnsafeRawBufferPointer(start: nil, count: 0),
         into: result)
+      if !result.rejections.isEmpty { result.rejections[result.rejections.count - 1].streamed = true }
     }
     if let damage = chunk.damage {
       if lastRecordUnterminated, let last = result.rejections.last, last.line == line {

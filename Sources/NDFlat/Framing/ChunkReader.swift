@@ -20,7 +20,8 @@ final class ChunkReader {
   private var atInputStart = true
   private var damageReported = false
   /// Receives the bytes of a line over the limit, in pieces, while it is skipped.
-  var onOversizeBytes: ((UnsafeRawBufferPointer) -> Void)?
+  /// The last call says `true` (the line is complete).
+  var onOversizeBytes: ((UnsafeRawBufferPointer, Bool) -> Void)?
 
   init(reader: ByteReader, chunkSize: Int, maxRecordBytes: Int, form: InputForm = .ndjson) {
     self.reader = reader
@@ -163,7 +164,7 @@ final class ChunkReader {
   /// The chunk holds the start of a line longer than the limit: stream the rest through.
   private func skipOversizeLine(_ chunk: Chunk) throws {
     var length = chunk.bytes.count
-    onOversizeBytes?(chunk.bytes.bytes)
+    onOversizeBytes?(chunk.bytes.bytes, false)
     let buffer = chunk.bytes.base
     let capacity = chunk.bytes.capacity
     while true {
@@ -174,16 +175,17 @@ final class ChunkReader {
       }
       if let found = memchr(buffer, 0x0A, n) {
         let end = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        onOversizeBytes?(UnsafeRawBufferPointer(start: buffer, count: end))
+        onOversizeBytes?(UnsafeRawBufferPointer(start: buffer, count: end), true)
         length += end
         carry.append(UnsafePointer(buffer + end + 1), n - end - 1)
         offset += length + 1
         finishOversize(chunk, length)
         return
       }
-      onOversizeBytes?(UnsafeRawBufferPointer(start: buffer, count: n))
+      onOversizeBytes?(UnsafeRawBufferPointer(start: buffer, count: n), false)
       length += n
     }
+    onOversizeBytes?(UnsafeRawBufferPointer(start: nil, count: 0), true)
     offset += length
     finishOversize(chunk, length)
   }
