@@ -83,6 +83,12 @@ func runMain() -> Int32 {
   } catch let error as NDFlatError {
     Terminal.error("ndflat: \(error.message)")
     return error.kind == .usage ? 2 : 1
+  } catch let interrupted as Interrupted {
+    TemporaryDirectories.removeAll()
+    TemporaryFiles.removeAllForSignal()
+    signal(interrupted.signal, SIG_DFL)
+    raise(interrupted.signal)
+    return 128 + interrupted.signal
   } catch is ClosedPipe {
     TemporaryFiles.removeAllForSignal()
     signal(SIGPIPE, SIG_DFL)
@@ -95,11 +101,14 @@ func runMain() -> Int32 {
 }
 
 signal(SIGPIPE, SIG_IGN)
+Interruption.prepare()
 for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
   signal(signalNumber) { received in
     // Leave the terminal's line clean if a progress bar was drawn, then go.
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
     TemporaryFiles.removeAllForSignal()
+    // A run writing a directory tree removes it itself at its next chunk.
+    if Interruption.deferToRun(received) { return }
     signal(received, SIG_DFL)
     raise(received)
   }

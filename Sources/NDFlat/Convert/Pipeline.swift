@@ -55,6 +55,7 @@ final class Pipeline: @unchecked Sendable {
           spareChunks.append(chunk)
           break
         }
+        try Interruption.check()
         chunk.sequence = sequence
         chunk.inputIndex = index
         sequence += 1

@@ -94,8 +94,19 @@ public enum TemporaryDirectories {
     return body()
   }
 
-  static func register(_ path: String) { withLock { paths.append(path) } }
-  static func forget(_ path: String) { withLock { paths.removeAll { $0 == path } } }
+  static func register(_ path: String) {
+    withLock { paths.append(path) }
+    Interruption.openedDirectory()
+  }
+
+  static func forget(_ path: String) {
+    let removed = withLock { () -> Bool in
+      let before = paths.count
+      paths.removeAll { $0 == path }
+      return paths.count < before
+    }
+    if removed { Interruption.closedDirectory() }
+  }
 
   /// Are there working directories to clean up?
   public static var isEmpty: Bool { withLock { paths.isEmpty } }
@@ -103,7 +114,9 @@ public enum TemporaryDirectories {
   /// Removes every working directory (not from a signal handler).
   public static func removeAll() {
     let current = withLock { paths }
-    for path in current { GroupedOutput.removeTree(path) }
-    withLock { paths.removeAll() }
+    for path in current {
+      GroupedOutput.removeTree(path)
+      forget(path)
+    }
   }
 }
