@@ -876,6 +876,25 @@ struct SplitByTests {
     #expect(files.filter { $0.hasPrefix("LLLL") }.count == 2)
   }
 
+  @Test("a split path with an array index (data.0.type) groups by that value, as --fields reads it")
+  func arrayIndexPath() throws {
+    let temp = try SSETemp()
+    let input = try temp.write(
+      "idx.ndjson",
+      #"{"data":[{"type":"A"},{"type":"B"}],"n":1}"# + "\n" + #"{"data":[{"type":"B"}],"n":2}"# + "\n"
+        + #"{"data":[{"type":"A"}],"n":3}"# + "\n")
+    let run = try ndflat(["--split-by", "data.0.type", "-o", temp.path("out").path, "-q", input.path])
+    #expect(run.status == 0)
+    let files = try FileManager.default.contentsOfDirectory(atPath: temp.path("out").path).sorted()
+    #expect(files == ["A.csv", "B.csv"], "--split-by data.0.type: \(files)")
+
+    var options = ConvertOptions()
+    options.threads = 1
+    let (schema, _) = try Converter(options: options).collectSchema([.file(input.path)], by: "data.0.type")
+    #expect(schema.eventTypes.map(\.displayName) == ["A", "B"], "schema --by data.0.type: \(schema.eventTypes.map(\.displayName))")
+    #expect(schema.eventTypes.map(\.records) == [2, 1])
+  }
+
   @Test(
     "5,000 distinct event types → 5,000 files under `ulimit -n 100`",
     .timeLimit(.minutes(2)))

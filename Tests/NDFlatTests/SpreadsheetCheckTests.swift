@@ -15,6 +15,7 @@ private enum XLPaths {
   static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
   static let hostile = testsDirectory.appendingPathComponent("Fixtures/features/excel-hostile.ndjson")
+  static let hostileKeys = testsDirectory.appendingPathComponent("Fixtures/features/excel-hostile-keys.ndjson")
   static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
   static let binary: URL? = {
@@ -184,6 +185,15 @@ struct ExcelOutputTests {
     }
   }
 
+  @Test("header cells come from JSON keys, which are data too: neutralised like any string")
+  func hostileKeys() throws {
+    let run = try ndflat(["--excel", "-q", XLPaths.hostileKeys.path])
+    #expect(run.status == 0)
+    let (rows, _) = parseCSV(Array(run.out.dropFirst(3)))
+    #expect(rows.first == ["'=1+1", "'@SUM(A1).-2+3", "'+cmd", "ok"], "header: \(rows.first ?? [])")
+    #expect(rows.dropFirst().first == ["x", "1", "y", "'=HYPERLINK(1)"])
+  }
+
   @Test("without --excel nothing is altered")
   func untouched() throws {
     let run = try ndflat(["-q", XLPaths.hostile.path])
@@ -327,6 +337,15 @@ struct SpreadsheetCheckTests {
           #expect(shown != "2" && shown != "0", "\(label) \(expected.column) was evaluated")
         default:
           #expect(cell.type == "s" || cell.type == "n", "\(label) \(expected.column): \(cell.type)")
+        }
+      }
+      // Hostile keys: the header row must not hold formulas either.
+      let keysCSV = temp.path("keys.csv")
+      #expect(try ndflat(["--excel", "-q", "-o", keysCSV.path, XLPaths.hostileKeys.path]).status == 0)
+      let keySheet = try cells(of: keysCSV, in: temp, filter: filter)
+      for (r, row) in keySheet.enumerated() {
+        for (c, cell) in row.enumerated() {
+          #expect(cell.type != "f", "\(label): keys.csv cell \(r + 1),\(c + 1) is a formula: \(String(describing: cell.value))")
         }
       }
       if filter != nil {

@@ -321,6 +321,41 @@ struct WhereTests {
     }
   }
 
+  @Test("a path with an array index (data.0.type) filters the same with and without --fields")
+  func arrayIndexPath() throws {
+    let input: [UInt8] = Array(
+      (#"{"data":[{"type":"A"},{"type":"B"}],"n":1}"# + "\n" + #"{"data":[{"type":"B"}],"n":2}"# + "\n"
+        + #"{"data":[],"n":3}"# + "\n").utf8)
+    for (fields, arrays) in [(true, ArrayMode.json), (false, .json), (false, .index)] {
+      var options = ConvertOptions()
+      options.wheres = [WhereCondition(parsing: "data.0.type=A")!]
+      options.format = .json
+      options.arrays = arrays
+      if fields { options.fields = FieldSpec.parseList("n") }
+      let (bytes, report) = try Converter(options: options).convertToBytes([.memory(name: "idx", bytes: input)])
+      let kept = try lines(bytes).map { try object($0)["n"] as? Int }
+      #expect(kept == [1], "--where data.0.type=A, fields: \(fields), arrays: \(arrays): kept \(kept)")
+      #expect(report.counters.recordsWritten == 1 && report.counters.recordsFiltered == 2)
+    }
+  }
+
+  @Test(
+    "Caliper: --where data.0.type=NavigationEvent keeps the same records in every mode",
+    .enabled(if: FileManager.default.isReadableFile(atPath: TRPaths.corpus.appendingPathComponent("caliper.ndjson").path)))
+  func caliperIndexPath() throws {
+    let caliper = TRPaths.corpus.appendingPathComponent("caliper.ndjson")
+    var expected = 0
+    for line in lines(Array(try Data(contentsOf: caliper))) {
+      let data = try object(line)["data"] as? [[String: Any]]
+      if data?.first?["type"] as? String == "NavigationEvent" { expected += 1 }
+    }
+    #expect(expected == 27)
+    let withFields = try ndflat(["-q", "--where", "data.0.type=NavigationEvent", "-f", "sensor", "--no-header", caliper.path])
+    #expect(lines(withFields.out).count == expected)
+    let allColumns = try ndflat(["-q", "--where", "data.0.type=NavigationEvent", "--format", "json", caliper.path])
+    #expect(lines(allColumns.out).count == expected, "all-columns mode keeps \(lines(allColumns.out).count) of \(expected)")
+  }
+
   @Test("the CLI reconciles: read = written + filtered + rejected")
   func reconciliation() throws {
     let run = try ndflat([
@@ -435,6 +470,7 @@ struct UTCTests {
     #expect(output.count == source.count)
     var warnings = 0
     var checked = 0
+    var rewritten = 0
     for (inLine, outLine) in zip(source, output) {
       let before = flatten(try object(inLine))
       let after = try object(outLine)
@@ -442,6 +478,7 @@ struct UTCTests {
         guard let text = old as? String else { continue }
         checked += 1
         if let expected = TestTime.expected(text, format: format) {
+          rewritten += 1
           if format == "epoch-ms" {
             // A number in flattened NDJSON.
             let number = after[key] as? NSNumber
@@ -458,6 +495,7 @@ struct UTCTests {
       }
     }
     #expect(checked >= 40)
+    #expect(rewritten >= 30, "rewritten \(rewritten)")
     let summary = run.err.split(separator: "\n").first { $0.contains("records read") } ?? ""
     #expect(summary.hasSuffix("; \(warnings) warnings"), "warning count: \(summary) (expected \(warnings))")
   }

@@ -14,18 +14,24 @@ final class ChunkResult: @unchecked Sendable {
   var rowGroups: [(key: Int32, end: Int)] = []
   /// Grouped discovery: (group index in ``groupKeys``, column name) first met in this chunk.
   var groupColumns: [(key: Int32, name: [UInt8])] = []
+  /// `countBy`: records per value in this chunk.
+  var valueCounts = ValueCounter()
   /// Lines in the chunk (blank ones included).
   var lineCount = 0
   /// A fatal error inside the worker.
   var error: NDFlatError?
 
-  deinit { output.release() }
+  deinit {
+    output.release()
+    valueCounts.release()
+  }
 
   func reset() {
     output.count = 0
     counters = RunCounters()
     rejections.removeAll(keepingCapacity: true)
     newColumns.removeAll()
+    valueCounts.reset()
     groupKeys.removeAll(keepingCapacity: true)
     rowGroups.removeAll(keepingCapacity: true)
     groupColumns.removeAll(keepingCapacity: true)

@@ -62,6 +62,10 @@ struct ColumnLayout {
       slots.append(slot(forPath: field.path, segments: field.segments))
     }
     for condition in options.wheres { _ = slot(forPath: condition.path, segments: condition.segments) }
+    if let countBy = options.countBy {
+      _ = slot(
+        forPath: countBy, segments: countBy.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) })
+    }
     var localSlots: [Int32] = []
     for spec in options.localTimes {
       _ = slot(forPath: spec.path, segments: spec.segments)

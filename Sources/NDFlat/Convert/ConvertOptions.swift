@@ -38,6 +38,8 @@ public struct ConvertOptions: Sendable {
   public var shortNames: Bool = false
   /// One row per element of the array at this path (`data` for Caliper).
   public var explode: String? = nil
+  /// Count records per value at this path for the run's report (e.g. `metadata.event_name`).
+  public var countBy: String? = nil
   /// Keep only records where every condition holds.
   public var wheres: [WhereCondition] = []
   /// Rewrite every string that is a complete timestamp with an offset into UTC.

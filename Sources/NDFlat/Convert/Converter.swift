@@ -23,6 +23,9 @@ public struct RunReport: Sendable {
   public var elapsed: Double = 0
   /// Files written (grouped output).
   public var outputFiles: [String] = []
+  /// With ``ConvertOptions/countBy``: records per value, most frequent first
+  /// (`nil` names records without the value).
+  public var valueCounts: [(value: String?, count: Int)] = []
 }
 
 /// Converts NDJSON exports into CSV, TSV or flattened NDJSON.
@@ -299,9 +302,13 @@ public final class Converter {
     let transforms = RecordTransforms(
       wheres: options.wheres, localTimes: options.localTimes, localSlots: layout.localSlots,
       utc: options.utc, timeFormat: options.timeFormat)
-    return try Worker(
+    let worker = try Worker(
       extraction: extraction, formatter: formatter, transforms: transforms, discovery: discovery,
       maxRecordBytes: options.maxRecordBytes, keepRejectedBytes: rejectsPath != nil, inputNames: names)
+    worker.countSegments = options.countBy.map {
+      $0.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+    }
+    return worker
   }
 
   // MARK: Writing

@@ -122,9 +122,24 @@ extension Converter {
       }
     }
     report.counters.add(result.counters)
+    if options.countBy != nil { mergeCounts(result.valueCounts, into: &report) }
     if let maxErrors = options.maxErrors, report.counters.recordsRejected >= maxErrors {
       throw NDFlatError(
         .limit, "stopped after \(report.counters.recordsRejected) rejected records (--max-errors \(maxErrors))")
+    }
+  }
+}
+
+extension Converter {
+  /// Adds a chunk's per-value counts to the report (kept sorted, most frequent first).
+  func mergeCounts(_ counter: ValueCounter, into report: inout RunReport) {
+    guard counter.counts.count > 0 || counter.missing > 0 else { return }
+    var totals: [String?: Int] = [:]
+    for (value, count) in report.valueCounts { totals[value, default: 0] += count }
+    for (value, count) in counter.entries { totals[String(decoding: value, as: UTF8.self), default: 0] += count }
+    if counter.missing > 0 { totals[nil, default: 0] += counter.missing }
+    report.valueCounts = totals.map { (value: $0.key, count: $0.value) }.sorted {
+      $0.count != $1.count ? $0.count > $1.count : ($0.value ?? "") < ($1.value ?? "")
     }
   }
 }

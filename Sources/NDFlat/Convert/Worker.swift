@@ -24,6 +24,9 @@ final class Worker: @unchecked Sendable {
   /// known shape cannot add a column, so it is not parsed). Bounded in size.
   var knownShapes: Set<RecordShape>?
   private static let maxKnownShapes = 1 << 20
+  /// `countBy`: the path whose value is counted per record (and its node, once found).
+  var countSegments: [[UInt8]]?
+  private var countNode: Int32 = -1
   /// This chunk's group keys → their index in the result.
   private var chunkKeys: [[UInt8]: Int32] = [:]
 
@@ -196,8 +199,23 @@ final class Worker: @unchecked Sendable {
     }
     guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     result.counters.recordsWritten += 1
+    countValue(into: result)
     emitRow(into: result)
     return true
+  }
+
+  /// `countBy`: one more record for the value at the counted path.
+  @inline(__always)
+  private func countValue(into result: ChunkResult) {
+    guard !discovery, let segments = countSegments else { return }
+    if countNode < 0 { countNode = extraction.pointee.resolve(segments) }
+    guard countNode >= 0, let index = extraction.pointee.entryIndex(for: countNode),
+      extraction.pointee.entries[index].kind != .null
+    else {
+      result.valueCounts.countMissing()
+      return
+    }
+    result.valueCounts.count(extraction.pointee.cellText(of: extraction.pointee.entries[index]))
   }
 
   /// `--explode`: one row per element of the array (that passes `--where`).
@@ -236,6 +254,7 @@ final class Worker: @unchecked Sendable {
     guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     if !discovery && transforms.isActive { result.counters.warnings += transforms.apply(x) }
     result.counters.recordsWritten += 1
+    countValue(into: result)
     guard !discovery || grouping != nil else { return true }
     for k in 0..<elements {
       x.pointee.selectElement(k)
