@@ -126,6 +126,10 @@ enum ConvertCommand {
 
     let inputs = parsed.operands.map(InputSource.init(argument:))
     let target: OutputTarget = parsed.value("output").map { .file($0) } ?? .standardOutput
+    // Records per event type for the summary: Canvas's event name, or Caliper's type.
+    if settings.countBy == nil {
+      settings.countBy = settings.explode.map { "\($0).type" } ?? "metadata.event_name"
+    }
     let converter = try Converter(options: settings)
     converter.rejectsPath = parsed.value("rejects")
     let progress = ProgressDisplay.make(parsed)

@@ -106,7 +106,9 @@ enum Summary {
       context
       ?? Context(
         inputs: parsed.operands.isEmpty ? ["-"] : parsed.operands, output: parsed.value("output"),
-        outputFiles: report.outputFiles.isEmpty ? nil : report.outputFiles)
+        outputFiles: report.outputFiles.isEmpty ? nil : report.outputFiles,
+        eventTypes: report.valueCounts.isEmpty
+          ? nil : report.valueCounts.compactMap { entry in entry.value.map { (name: $0, count: entry.count) } })
     if !parsed.has("quiet") { print(report, context) }
     if let path = parsed.value("stats") {
       let status: Int32 = report.counters.recordsRejected > 0 ? 3 : 0

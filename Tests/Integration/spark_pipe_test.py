@@ -166,6 +166,20 @@ def diff_counts(expected, actual, limit=10):
     return "\n".join(lines[:limit]) + more
 
 
+def mojibake_hint(expected, actual):
+    """A note when a partition value came back as its UTF-8 bytes read one per character."""
+    for name, day in set(actual) - set(expected):
+        try:
+            fixed = name.encode("latin-1").decode("utf-8") if name else name
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != name and (fixed, day) in expected:
+            return ("\n  (%r read back as %r: Spark, Hive and Trino decode each %%XX escape in a directory name as "
+                    "one character, so a non-ASCII value must be written as raw UTF-8 (as Spark's own writer "
+                    "does), percent-encoding only ASCII)" % (fixed, name))
+    return ""
+
+
 def diff_rows(expected, actual, limit=3):
     missing = expected - actual
     extra = actual - expected
@@ -335,6 +349,14 @@ def main():
                   "unexpected file in the tree: %s" % os.path.relpath(path, tree))
             check(".." not in relative[0][len("event_name="):].split("/"),
                   "a partition value escaped its directory: %s" % path)
+        tree_rows = 0
+        for path in part_files:
+            with open(path, encoding="utf-8", newline="") as handle:
+                records = csv_records(handle.read())
+            check(records and all(len(r) == len(records[0]) for r in records),
+                  "%s: not every row has its header's width" % os.path.relpath(path, tree))
+            tree_rows += len(records) - 1
+        check(tree_rows == total_records, "the tree holds %d rows for %d records" % (tree_rows, total_records))
         expected = expected_partitions(inputs)
         check(sum(expected.values()) == total_records, "internal: expected counts do not add up")
 
@@ -352,7 +374,38 @@ def main():
                 sum(spark_counts.values()), len(spark_counts)))
         else:
             failures.append("Spark's per-(event_name, date) counts of the tree differ from the input:\n" +
-                            diff_counts(expected, spark_counts))
+                            diff_counts(expected, spark_counts) + mojibake_hint(expected, spark_counts))
+
+        # Spark's CSV reader maps columns by position (the first file's header names them
+        # all), so only a tree whose files share one layout reads correctly: with --schema,
+        # every file has the schema's header.  Check that and that values land in place.
+        schema_tree = os.path.join(tmp, "tree-schema")
+        started = time.monotonic()
+        run([ndflat, "-q", "--schema", schema, "--partition-by", PARTITION_BY, "-o", schema_tree] + inputs)
+        for directory, _, names in os.walk(schema_tree):
+            for name in names:
+                with open(os.path.join(directory, name), encoding="utf-8", newline="") as handle:
+                    first = next(csv.reader(handle))
+                check(tuple(first) == tuple(header), "--schema --partition-by: %s does not start with the schema's header"
+                      % os.path.relpath(os.path.join(directory, name), schema_tree))
+        from pyspark.sql import functions as F
+
+        frame = (spark.read.option("header", True).option("multiLine", True).option("escape", '"')
+                 .csv(schema_tree))
+        schema_counts = collections.Counter()
+        for row in frame.groupBy("event_name", "date").count().collect():
+            schema_counts[(normalise_partition(row["event_name"]), normalise_partition(row["date"]))] += row["count"]
+        if schema_counts != expected:
+            failures.append("Spark's per-(event_name, date) counts of the --schema tree differ from the input:\n" +
+                            diff_counts(expected, schema_counts) + mojibake_hint(expected, schema_counts))
+        misplaced = (frame.filter(~F.col("`metadata.event_name`").eqNullSafe(F.col("event_name")))
+                     .select("event_name", "`metadata.event_name`").collect())
+        if misplaced:
+            failures.append("Spark read of the --schema tree: %d rows whose metadata.event_name column differs from "
+                            "their event_name partition, e.g. %r" % (len(misplaced), [tuple(r) for r in misplaced[:3]]))
+        else:
+            log("Spark read of the --schema tree: one layout, counts match, metadata.event_name = partition")
+        schema_tree_seconds = time.monotonic() - started
         spark.stop()
         spark = None
 
@@ -376,7 +429,7 @@ def main():
                 sum(duck_counts.values())))
         else:
             failures.append("DuckDB's per-(event_name, date) counts of the tree differ from the input:\n" +
-                            diff_counts(expected, duck_counts))
+                            diff_counts(expected, duck_counts) + mojibake_hint(expected, duck_counts))
 
         print("figures:")
         print("  input                     %d files, %d records" % (len(inputs), total_records))
@@ -386,6 +439,7 @@ def main():
         print("  --partition-by            %d rows into %d files (%d partitions) in %.2f s" % (
             total_records, len(part_files), len(expected), partition_seconds))
         print("  Spark read of tree        %.2f s;  DuckDB read of tree  %.2f s" % (spark_read_seconds, duck_seconds))
+        print("  --schema tree, written and read by Spark  %.2f s" % schema_tree_seconds)
         check(not failures, "\n".join(failures))
         log("OK")
         return 0

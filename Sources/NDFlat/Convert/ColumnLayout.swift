@@ -112,7 +112,8 @@ struct ColumnLayout {
       if let position = names.firstIndex(of: sourceName) {
         names.insert(name, at: position + 1)
         slots.insert(slot, at: position + 1)
-      } else {
+      } else if order == nil {
+        // A group's own file (`order` given) gets the column only if it has its source.
         names.append(name)
         slots.append(slot)
       }

@@ -110,6 +110,10 @@ public final class Converter {
       try output.commit()
       try rejects?.commit()
       if let bytes = (output as? OutputFile)?.collected { collect(bytes) }
+      if let workbook = output as? XLSXSink {
+        report.counters.warnings += workbook.warnings
+        if let bytes = workbook.collected { collect(bytes) }
+      }
     } catch {
       output.discard()
       rejects?.discard()
@@ -320,7 +324,7 @@ public final class Converter {
     let workers = try (0..<options.threads).map { _ in
       try makeWorker(layout: layout, discovery: false, names: names)
     }
-    if (options.format == .csv || options.format == .tsv) && options.excel {
+    if (options.format == .csv || options.format == .tsv) && options.excel && options.header {
       let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
       try byteOrderMark.withUnsafeBytes { try output.write($0) }
     }

@@ -5,8 +5,8 @@ extension Converter {
   /// with its own header (the group's own first-seen columns when columns are
   /// discovered).
   func convertGrouped(_ inputs: [InputSource], spec: GroupKeySpec, directory: String) throws -> RunReport {
-    guard options.format != .xlsx else {
-      throw NDFlatError(.usage, "--split-by and --partition-by write CSV, TSV or NDJSON files; use --format csv")
+    guard options.format != .xlsx || !options.partitioned else {
+      throw NDFlatError(.usage, "--partition-by writes CSV, TSV or NDJSON files; use --format csv")
     }
     let started = Date()
     var sources = inputs.isEmpty ? [.standardInput] : inputs
@@ -50,13 +50,18 @@ extension Converter {
     }
     let headerFormatter = try makeWorker(layout: shared, discovery: false, names: names)
     let writesHeader = (options.format == .csv || options.format == .tsv)
+    if options.format == .xlsx {
+      return try convertToSheets(
+        sources, names: names, workers: workers, shared: shared, perGroup: perGroup, path: directory,
+        started: started)
+    }
     let output = try GroupedOutput(
       directory: directory, spec: spec, partitioned: options.partitioned,
       fileExtension: options.format.fileExtension
     ) { [options] key in
       guard writesHeader else { return nil }
+      guard options.header else { return nil }
       var bytes: [UInt8] = options.excel ? [0xEF, 0xBB, 0xBF] : []
-      guard options.header else { return bytes }
       let layout = perGroup[key] ?? shared
       headerFormatter.formatter.setColumns(names: layout.names, slots: layout.slots)
       var arena = ByteArena(capacity: 1024)
@@ -141,5 +146,74 @@ extension Converter {
     report.valueCounts = totals.map { (value: $0.key, count: $0.value) }.sorted {
       $0.count != $1.count ? $0.count > $1.count : ($0.value ?? "") < ($1.value ?? "")
     }
+  }
+}
+
+extension Converter {
+  /// `--split-by` with `--format xlsx`: one workbook, a worksheet per group (named
+  /// safely after its value), each with its own header.
+  func convertToSheets(
+    _ sources: [InputSource], names: [String], workers: [Worker], shared: ColumnLayout,
+    perGroup: [[UInt8]: ColumnLayout], path: String, started: Date
+  ) throws -> RunReport {
+    let workbook = try XLSXSink(
+      target: .file(path), columns: shared.names, header: options.header,
+      dateCells: options.utc && options.timeFormat == .iso)
+    let rejects = try rejectsPath.map { try OutputFile(path: $0) }
+    var report = RunReport()
+    report.columns = shared.names.map { String(decoding: $0, as: UTF8.self) }
+    var sheets: [[UInt8]: Int] = [:]
+    do {
+      let pipeline = Pipeline(
+        workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+        form: options.inputForm)
+      let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
+      pipeline.onOpen = { _, reader in tracker.opened(reader) }
+      if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
+      var buckets: [ByteArena] = []
+      defer { for bucket in buckets { bucket.release() } }
+      var currentInput = -1
+      var lineBase = 0
+      try pipeline.run(sources) { result in
+        if result.inputIndex != currentInput {
+          currentInput = result.inputIndex
+          lineBase = 0
+        }
+        while buckets.count < result.groupKeys.count { buckets.append(ByteArena(capacity: 1 << 12)) }
+        for index in 0..<result.groupKeys.count { buckets[index].count = 0 }
+        var start = 0
+        for (key, end) in result.rowGroups {
+          buckets[Int(key)].append(UnsafePointer(result.output.base + start), end - start)
+          start = end
+        }
+        for index in 0..<result.groupKeys.count where buckets[index].count > 0 {
+          let key = result.groupKeys[index]
+          let sheet: Int
+          if let known = sheets[key] {
+            sheet = known
+          } else {
+            let value = GroupKeyReader.decode(key).first ?? nil
+            sheet = try workbook.sheet(
+              named: value ?? Array("(missing)".utf8), columns: (perGroup[key] ?? shared).names)
+            sheets[key] = sheet
+          }
+          try workbook.write(buckets[index].bytes, sheet: sheet)
+        }
+        try self.account(result, lineBase: lineBase, rejects: rejects, into: &report)
+        lineBase += result.lineCount
+        tracker.update(records: report.counters.recordsRead)
+      }
+      try workbook.commit()
+      try rejects?.commit()
+      report.counters.warnings += workbook.warnings
+      report.outputFiles = [path]
+      report.bytesRead = tracker.bytesRead
+    } catch {
+      workbook.discard()
+      rejects?.discard()
+      throw error
+    }
+    report.elapsed = Date().timeIntervalSince(started)
+    return report
   }
 }

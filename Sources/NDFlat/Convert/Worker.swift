@@ -199,12 +199,11 @@ final class Worker: @unchecked Sendable {
     }
     guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     result.counters.recordsWritten += 1
-    countValue(into: result)
     emitRow(into: result)
     return true
   }
 
-  /// `countBy`: one more record for the value at the counted path.
+  /// `countBy`: one more row for the value at the counted path.
   @inline(__always)
   private func countValue(into result: ChunkResult) {
     guard !discovery, let segments = countSegments else { return }
@@ -224,6 +223,12 @@ final class Worker: @unchecked Sendable {
     _ bytes: UnsafeRawBufferPointer, line: Int, offset: Int, into result: ChunkResult
   ) -> Bool {
     let x = extraction
+    if x.pointee.explodeNotArray {
+      reject(
+        "the --explode path holds something other than an array", line: line, offset: offset, column: nil,
+        bytes: bytes, into: result)
+      return false
+    }
     if x.pointee.nonObjectElement {
       reject(
         "an element of the --explode array is not an object", line: line, offset: offset, column: nil,
@@ -254,7 +259,6 @@ final class Worker: @unchecked Sendable {
     guard commit(bytes, line: line, offset: offset, into: result) else { return false }
     if !discovery && transforms.isActive { result.counters.warnings += transforms.apply(x) }
     result.counters.recordsWritten += 1
-    countValue(into: result)
     guard !discovery || grouping != nil else { return true }
     for k in 0..<elements {
       x.pointee.selectElement(k)
@@ -278,6 +282,7 @@ final class Worker: @unchecked Sendable {
 
   @inline(__always)
   private func emitRow(into result: ChunkResult) {
+    countValue(into: result)
     if grouping != nil {
       emitGroupedRow(into: result)
       return

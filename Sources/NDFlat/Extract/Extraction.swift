@@ -51,6 +51,8 @@ struct Extraction {
   var explodeSeen = false
   /// An element of the exploded array was not an object.
   var nonObjectElement = false
+  /// The path to explode held something other than an array (or null).
+  var explodeNotArray = false
   /// Each element's entries.
   var elementRanges = UnsafeVector<ElementRange>(capacity: 16)
   /// While writing exploded rows: the element whose row is being written (`-1`: none).
@@ -98,6 +100,7 @@ struct Extraction {
     pendingKey = -1
     explodeSeen = false
     nonObjectElement = false
+    explodeNotArray = false
     elementRanges.count = 0
     currentElement = -1
     lineStart = UInt(bitPattern: line.baseAddress)
@@ -352,7 +355,10 @@ struct Extraction {
       return 0
     }
     let node = nextValueNode()
-    if explodeNode >= 0 && stack[stack.count &- 1].isExplodedArray { nonObjectElement = true }
+    if explodeNode >= 0 {
+      if stack[stack.count &- 1].isExplodedArray { nonObjectElement = true }
+      if node == explodeNode && kind != .null { explodeNotArray = true }
+    }
     if captureDepth > 0 { captureScalar(kind, bytes, length) }
     if node >= 0 && (mode == .allColumns || trie.node(node).pointee.slot >= 0) {
       keep(node, kind, bytes, length)
@@ -418,10 +424,13 @@ struct Extraction {
       }
     }
     let node = nextValueNode()
-    if node >= 0 && node == explodeNode && isArray && captureDepth == 0 {
-      explodeSeen = true
-      stack.append(Frame(node: node, isArray: true, isExplodedArray: true))
-      return 1
+    if node >= 0 && node == explodeNode && captureDepth == 0 {
+      if isArray {
+        explodeSeen = true
+        stack.append(Frame(node: node, isArray: true, isExplodedArray: true))
+        return 1
+      }
+      explodeNotArray = true
     }
     var frame = Frame(node: -1, isArray: isArray)
     if node >= 0 {

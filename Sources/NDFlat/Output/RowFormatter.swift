@@ -80,13 +80,20 @@ struct RowFormatter {
     keyRanges.append(keys.count)
   }
 
-  /// The header line (CSV/TSV).
+  /// The header line (CSV/TSV). Column names come from the data's keys, so with
+  /// `--excel` they are made spreadsheet-safe like any string cell.
   func writeHeader(into out: inout ByteArena) {
     for (index, name) in columnNames.enumerated() {
       if index > 0 { out.append(delimiter) }
       name.withUnsafeBufferPointer { buffer in
         guard let start = buffer.baseAddress else { return }
-        writeText(start, buffer.count, into: &out)
+        let prefix = excel ? SpreadsheetSafety.prefix(for: .string, start, buffer.count) : nil
+        if format == .tsv {
+          if let prefix { out.append(prefix) }
+          out.appendTSVField(start, buffer.count)
+        } else {
+          out.appendCSVField(start, buffer.count, delimiter: delimiter, prefix: prefix)
+        }
       }
     }
     appendLineEnding(into: &out)

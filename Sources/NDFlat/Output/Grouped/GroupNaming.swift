@@ -13,9 +13,16 @@ enum GroupNaming {
     var stem = String(decoding: value.map(safeByte), as: UTF8.self)
     if stem.hasPrefix(".") { stem = "_" + stem.dropFirst() }
     if stem.utf8.count > maxNameBytes {
-      stem = String(stem.prefix(maxNameBytes - 9)) + "-" + hexHash(value)
+      stem = String(stem.prefix(maxNameBytes - 17)) + "-" + hexHash(value)
     }
-    if isReservedDeviceName(stem) { stem += "_" }
+    if isReservedDeviceName(stem) {
+      // `CON`, `con.txt`: Windows reads the part before the first dot as the device.
+      if let dot = stem.firstIndex(of: ".") {
+        stem.insert("_", at: dot)
+      } else {
+        stem += "_"
+      }
+    }
     return stem
   }
 
@@ -60,7 +67,7 @@ enum GroupNaming {
       }
     }
     if text.utf8.count > maxNameBytes {
-      text = String(text.prefix(maxNameBytes - 9)) + "-" + hexHash(value)
+      text = String(text.prefix(maxNameBytes - 17)) + "-" + hexHash(value)
     }
     return text
   }
@@ -71,11 +78,12 @@ enum GroupNaming {
     return stem.replacingEqualsSigns()
   }
 
-  /// 8 hex digits of FNV-1a over the bytes.
+  /// 16 hex digits of 64-bit FNV-1a over the bytes (so two cut-short values
+  /// share a name only with odds of about 2⁻⁶⁴).
   static func hexHash(_ bytes: [UInt8]) -> String {
-    var hash: UInt32 = 0x811C_9DC5
-    for byte in bytes { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
-    return String(hash, radix: 16).leftPadded(to: 8)
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16).leftPadded(to: 16)
   }
 }
 

@@ -83,7 +83,8 @@ final class XLSXSink: OutputSink {
   private var worksheets: [UnsafeMutablePointer<lxw_worksheet>] = []
   /// stdio buffers given to the worksheets' spool files (freed after they are closed).
   private var spoolBuffers: [UnsafeMutablePointer<CChar>] = []
-  private var text = XLSXText()
+  /// Scratch for NUL-terminated cell text (allocated last in init, so a failed init leaks nothing).
+  private var text: XLSXText
   private var estimatedBytes = 0
   private var finished = false
 
@@ -180,6 +181,7 @@ final class XLSXSink: OutputSink {
     format_set_num_format(dateFormat, Self.dateFormatCode)
     self.bold = bold
     self.dateFormat = dateFormat
+    text = XLSXText()
   }
 
   deinit {
