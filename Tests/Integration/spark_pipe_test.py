@@ -174,7 +174,7 @@ def mojibake_hint(expected, actual):
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
         if fixed != name and (fixed, day) in expected:
-            return ("\n  (%r read back as %r: Spark, Hive and Trino decode each %%XX escape in a directory name as "
+            return ("\n  (%r read back as %r: Spark (like Hive) decodes each %%XX escape in a directory name as "
                     "one character, so a non-ASCII value must be written as raw UTF-8 (as Spark's own writer "
                     "does), percent-encoding only ASCII)" % (fixed, name))
     return ""
@@ -219,8 +219,17 @@ def write_drift_file(path, copies=5):
 # the test
 
 
+def count_records(path):
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
 def main():
-    ndflat = find_ndflat()
+    try:
+        ndflat = find_ndflat()
+    except CheckFailed as failure:
+        print("spark_pipe_test: FAIL: %s" % failure, file=sys.stderr)
+        return 1
     missing = missing_prerequisites()
     if missing:
         print("spark_pipe_test: SKIP: missing " + "; ".join(missing), file=sys.stderr)
@@ -245,7 +254,7 @@ def main():
         drift = os.path.join(export, "zz-drift.ndjson")
         write_drift_file(drift)
         inputs = generated + [drift]
-        total_records = sum(1 for p in inputs for line in open(p, "rb") if line.strip())
+        total_records = sum(count_records(p) for p in inputs)
         log("export: %d files, %d records, %.1f MB" % (
             len(inputs), total_records, sum(os.path.getsize(p) for p in inputs) / 1e6))
 

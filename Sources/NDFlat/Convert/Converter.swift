@@ -309,9 +309,7 @@ public final class Converter {
     let worker = try Worker(
       extraction: extraction, formatter: formatter, transforms: transforms, discovery: discovery,
       maxRecordBytes: options.maxRecordBytes, keepRejectedBytes: rejectsPath != nil, inputNames: names)
-    worker.countSegments = options.countBy.map {
-      $0.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
-    }
+    worker.countLookup = options.countBy.map { PathLookup(path: $0) }
     return worker
   }
 

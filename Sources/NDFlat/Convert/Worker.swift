@@ -24,9 +24,8 @@ final class Worker: @unchecked Sendable {
   /// known shape cannot add a column, so it is not parsed). Bounded in size.
   var knownShapes: Set<RecordShape>?
   private static let maxKnownShapes = 1 << 20
-  /// `countBy`: the path whose value is counted per record (and its node, once found).
-  var countSegments: [[UInt8]]?
-  private var countNode: Int32 = -1
+  /// `countBy`: the path whose value is counted per row.
+  var countLookup: PathLookup?
   /// This chunk's group keys → their index in the result.
   private var chunkKeys: [[UInt8]: Int32] = [:]
 
@@ -206,15 +205,12 @@ final class Worker: @unchecked Sendable {
   /// `countBy`: one more row for the value at the counted path.
   @inline(__always)
   private func countValue(into result: ChunkResult) {
-    guard !discovery, let segments = countSegments else { return }
-    if countNode < 0 { countNode = extraction.pointee.resolve(segments) }
-    guard countNode >= 0, let index = extraction.pointee.entryIndex(for: countNode),
-      extraction.pointee.entries[index].kind != .null
-    else {
+    guard !discovery, countLookup != nil else { return }
+    guard let found = countLookup?.value(extraction), found.kind != .null else {
       result.valueCounts.countMissing()
       return
     }
-    result.valueCounts.count(extraction.pointee.cellText(of: extraction.pointee.entries[index]))
+    result.valueCounts.count(found.text)
   }
 
   /// `--explode`: one row per element of the array (that passes `--where`).

@@ -27,8 +27,7 @@ final class SchemaCollector {
     }
   }
 
-  private let bySegments: [[UInt8]]
-  private var byNode: Int32 = -1
+  private var by: PathLookup
   private var groups: [Group] = []
   private var groupIndex: [[UInt8]: Int] = [:]
   private var missingGroup: Int?
@@ -36,18 +35,14 @@ final class SchemaCollector {
   private let exampleLength = 60
 
   init(by path: String) {
-    bySegments = path.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+    by = PathLookup(path: path)
   }
 
   /// Counts the current row of `x`.
   func collect(_ x: UnsafeMutablePointer<Extraction>) {
     records += 1
-    if byNode < 0 { byNode = x.pointee.resolve(bySegments) }
     var key: [UInt8]?
-    if byNode >= 0, let index = x.pointee.entryIndex(for: byNode) {
-      let entry = x.pointee.entries[index]
-      if entry.kind != .null { key = Array(x.pointee.cellText(of: entry)) }
-    }
+    if let found = by.value(x), found.kind != .null { key = Array(found.text) }
     let group = self.group(for: key)
     group.records += 1
     for index in 0..<x.pointee.entries.count {

@@ -5,9 +5,9 @@ import Glibc
 /// `--utc` timestamp rewriting. One per worker.
 final class RecordTransforms {
   private var matchers: [WhereMatcher]
-  private var whereNodes: [Int32]
+  private var whereLookups: [PathLookup]
   private let localTimes: [LocalTimeSpec]
-  private var localNodes: [(time: Int32, zone: Int32)]
+  private var localLookups: [(time: PathLookup, zone: PathLookup)]
   private let localSlots: [Int32]
   private let utc: Bool
   private let timeFormat: TimeFormat
@@ -23,9 +23,9 @@ final class RecordTransforms {
 
   init(wheres: [WhereCondition], localTimes: [LocalTimeSpec], localSlots: [Int32], utc: Bool, timeFormat: TimeFormat) {
     matchers = wheres.map(WhereMatcher.init)
-    whereNodes = Array(repeating: -1, count: wheres.count)
+    whereLookups = matchers.map { PathLookup($0.segments) }
     self.localTimes = localTimes
-    localNodes = Array(repeating: (-1, -1), count: localTimes.count)
+    localLookups = localTimes.map { (PathLookup($0.segments), PathLookup($0.zoneSegments)) }
     self.localSlots = localSlots
     self.utc = utc
     self.timeFormat = timeFormat
@@ -57,11 +57,7 @@ final class RecordTransforms {
   /// Do all `--where` conditions hold for the parsed record?
   func keeps(_ x: UnsafeMutablePointer<Extraction>) -> Bool {
     for index in 0..<matchers.count {
-      if whereNodes[index] < 0 { whereNodes[index] = x.pointee.resolve(matchers[index].segments) }
-      var text = UnsafeRawBufferPointer(start: nil, count: 0)
-      if whereNodes[index] >= 0, let entry = x.pointee.entryIndex(for: whereNodes[index]) {
-        text = x.pointee.cellText(of: x.pointee.entries[entry])
-      }
+      let text = whereLookups[index].value(x)?.text ?? UnsafeRawBufferPointer(start: nil, count: 0)
       if !matchers[index].matches(text) { return false }
     }
     return true
@@ -76,17 +72,10 @@ final class RecordTransforms {
   }
 
   private func addLocalTime(_ index: Int, _ x: UnsafeMutablePointer<Extraction>) -> Int {
-    if localNodes[index].time < 0 { localNodes[index].time = x.pointee.resolve(localTimes[index].segments) }
-    if localNodes[index].zone < 0 { localNodes[index].zone = x.pointee.resolve(localTimes[index].zoneSegments) }
-    let nodes = localNodes[index]
-    guard nodes.time >= 0, let timeEntry = x.pointee.entryIndex(for: nodes.time) else { return 0 }
-    let time = x.pointee.entries[timeEntry]
-    guard time.kind == .string else { return 0 }
-    guard let stamp = Timestamp.parse(x.pointee.cellText(of: time)) else { return 1 }
-    guard nodes.zone >= 0, let zoneEntry = x.pointee.entryIndex(for: nodes.zone) else { return 1 }
-    let zone = x.pointee.entries[zoneEntry]
-    guard zone.kind == .string,
-      let length = zones.format(stamp, zoneName: x.pointee.cellText(of: zone), format: timeFormat, to: scratch)
+    guard let time = localLookups[index].time.value(x), time.kind == .string else { return 0 }
+    guard let stamp = Timestamp.parse(time.text) else { return 1 }
+    guard let zone = localLookups[index].zone.value(x), zone.kind == .string,
+      let length = zones.format(stamp, zoneName: zone.text, format: timeFormat, to: scratch)
     else { return 1 }
     x.pointee.appendDerived(slot: localSlots[index], kind: .string, scratch, length)
     return 0

@@ -52,11 +52,11 @@ extension StringProtocol {
 /// A part is `nil` when absent or null (or, for `date(…)`, not a timestamp).
 struct GroupKeyReader {
   private let parts: [GroupKeySpec.Part]
-  private var nodes: [Int32]
+  private var lookups: [PathLookup]
 
   init(_ spec: GroupKeySpec) {
     parts = spec.parts
-    nodes = Array(repeating: -1, count: spec.parts.count)
+    lookups = spec.parts.map { PathLookup($0.segments) }
   }
 
   /// The key of the current row of `x`, encoded as one byte string: per part,
@@ -70,17 +70,11 @@ struct GroupKeyReader {
       key.append(contentsOf: value)
     }
     for index in 0..<parts.count {
-      if nodes[index] < 0 { nodes[index] = x.pointee.resolve(parts[index].segments) }
-      guard nodes[index] >= 0, let entryIndex = x.pointee.entryIndex(for: nodes[index]) else {
+      guard let found = lookups[index].value(x), found.kind != .null else {
         key.append(0)
         continue
       }
-      let entry = x.pointee.entries[entryIndex]
-      guard entry.kind != .null else {
-        key.append(0)
-        continue
-      }
-      let text = x.pointee.cellText(of: entry)
+      let text = found.text
       if parts[index].isDate {
         guard let stamp = Timestamp.parse(text) else {
           key.append(0)
