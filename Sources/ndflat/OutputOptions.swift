@@ -3,8 +3,16 @@ import NDFlat
 /// Reads the output-shape options (`--split-by`, `--partition-by`, `--short-names`, `--preset`).
 enum OutputOptions {
   static func apply(_ parsed: ParsedArguments, to settings: inout ConvertOptions) throws {
-    if let preset = try Preset.parse(parsed), settings.explode == nil {
-      settings.explode = preset.explode
+    if let preset = try Preset.parse(parsed) {
+      if settings.explode == nil { settings.explode = preset.explode }
+    } else if settings.explode == nil && settings.fields == nil && settings.schema == nil
+      && Preset.detect(parsed.operands.map(InputSource.init(argument:))) == .caliper
+    {
+      // A Caliper export needs no flags: one row per event, the envelope repeated.
+      settings.explode = "data"
+      if !parsed.has("quiet") {
+        Terminal.error("ndflat: Caliper envelopes detected: one row per event (--explode data); --preset canvas keeps one row per envelope")
+      }
     }
     if let path = parsed.value("split-by") {
       guard !path.isEmpty else { throw UsageError("--split-by needs a path, e.g. metadata.event_name") }

@@ -59,7 +59,9 @@ public final class Converter {
   }
 
   /// Does the run need the column union before the first row (two passes)?
-  var needsDiscovery: Bool { options.fields == nil && options.schema == nil && options.format != .json }
+  var needsDiscovery: Bool {
+    options.fields == nil && options.schema == nil && (options.format != .json || options.shortNames)
+  }
 
   /// Converts `inputs` and returns the output bytes (for tests and small inputs).
   public func convertToBytes(_ inputs: [InputSource]) throws -> (output: [UInt8], report: RunReport) {
@@ -284,6 +286,7 @@ public final class Converter {
         extraction.trie.node(node).pointee.slot = Int32(slot)
       }
     }
+    if options.utc && !discovery { extraction.captureTimeFormat = options.timeFormat }
     if let explode = options.explode {
       var node = PathTrie.root
       for segment in explode.split(separator: ".", omittingEmptySubsequences: false) {
@@ -296,7 +299,12 @@ public final class Converter {
       format: options.format, nullText: Array(options.nullText.utf8),
       lineEnding: options.excel ? [0x0D, 0x0A] : [0x0A],
       dynamicKeys: options.format == .json && options.fields == nil)
-    formatter.setColumns(names: layout.names, slots: layout.slots)
+    if options.format == .json && options.fields == nil {
+      // Document order, but with the layout's (possibly shortened) names.
+      if options.shortNames { formatter.setKeyNames(names: layout.names, slots: layout.slots) }
+    } else {
+      formatter.setColumns(names: layout.names, slots: layout.slots)
+    }
     formatter.excel = options.excel
     if let known = layout.knownSlots {
       formatter.extraColumnSlot = ColumnLayout.extraColumn

@@ -272,7 +272,7 @@ final class Worker: @unchecked Sendable {
         line: line, offset: offset, column: nil, bytes: bytes, into: result)
       return false
     }
-    if !discovery { result.counters.warnings += extraction.pointee.nameClashes }
+    if !discovery { result.counters.warnings += extraction.pointee.nameClashes + extraction.pointee.captureWarnings }
     return true
   }
 

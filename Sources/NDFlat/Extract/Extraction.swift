@@ -35,6 +35,11 @@ struct Extraction {
   /// Per slot: the record stamp when it last got a value, and that value's entry.
   var slotStamp = UnsafeVector<UInt32>(capacity: 256)
   var slotEntry = UnsafeVector<Int32>(capacity: 256)
+  /// `--utc`: timestamps inside captured arrays and objects (JSON cells) are
+  /// rewritten too, in this form; `nil` leaves them as they are.
+  var captureTimeFormat: TimeFormat?
+  /// Strings in JSON cells that looked like timestamps but did not parse (this record).
+  var captureWarnings = 0
   /// With `--fields`, unwanted keys are kept in the trie for prediction up to this many nodes.
   static let maxUnwantedNodes = 1 << 16
   /// Slots registered by the last committed record (for schema discovery).
@@ -96,6 +101,7 @@ struct Extraction {
     skipDepth = 0
     captureDepth = 0
     failure = .none
+    captureWarnings = 0
     completedValues = 0
     pendingKey = -1
     explodeSeen = false
@@ -386,6 +392,23 @@ struct Extraction {
   private mutating func captureScalar(_ kind: ValueKind, _ bytes: UnsafePointer<UInt8>?, _ length: Int) {
     switch kind {
     case .string:
+      if let format = captureTimeFormat, let bytes, length >= 16, length <= 48,
+        RecordTransforms.looksLikeTimestamp(bytes)
+      {
+        if let stamp = Timestamp.parse(UnsafeRawBufferPointer(start: bytes, count: length)) {
+          withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.maxFormattedLength) { buffer in
+            guard let start = buffer.baseAddress else { return }
+            let written = stamp.format(format, to: start)
+            if format == .epochMs {
+              capture.append(UnsafePointer(start), written)
+            } else {
+              capture.appendJSONString(UnsafePointer(start), written)
+            }
+          }
+          return
+        }
+        captureWarnings &+= 1
+      }
       if let bytes { capture.appendJSONString(bytes, length) } else { capture.appendJSONString([]) }
     case .number:
       if let bytes { capture.append(bytes, length) }

@@ -380,9 +380,19 @@ struct RowFormatter {
     return slotVisibility[slot] == 2
   }
 
+  /// Document-order NDJSON with `--short-names`: the name each slot is written under.
+  private var keyNameOverrides: [Int32: [UInt8]] = [:]
+
+  mutating func setKeyNames(names: [[UInt8]], slots: [Int32]) {
+    for (name, slot) in zip(names, slots) { keyNameOverrides[slot] = name }
+  }
+
   private mutating func addKeys(upTo slot: Int, from x: UnsafeMutablePointer<Extraction>) {
     let names = x.pointee.registry.names
-    while keyRanges.count / 2 <= slot { appendKey(names[keyRanges.count / 2]) }
+    while keyRanges.count / 2 <= slot {
+      let next = keyRanges.count / 2
+      appendKey(keyNameOverrides[Int32(next)] ?? names[next])
+    }
   }
 
   @inline(__always)
