@@ -49,25 +49,30 @@ enum GroupNaming {
     return false
   }
 
-  /// A Hive partition value: percent-encoded outside `[A-Za-z0-9_.-]` (an
-  /// injective encoding, so values never collide), `.`/`..` encoded,
+  /// A Hive partition value: ASCII outside `[A-Za-z0-9_.-]` percent-encoded (`%`
+  /// included, so the encoding is injective and values never collide), UTF-8
+  /// bytes above ASCII kept as they are (Spark and Hive read them back raw, and
+  /// decode `%XX` byte by byte as Latin-1), `.`/`..` encoded, and
   /// `__HIVE_DEFAULT_PARTITION__` for missing or empty.
   static func partitionValue(_ value: [UInt8]?) -> String {
     guard let value, !value.isEmpty else { return "__HIVE_DEFAULT_PARTITION__" }
-    var text = ""
+    var bytes: [UInt8] = []
     for byte in value {
       switch byte {
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
-        text.append(Character(Unicode.Scalar(byte)))
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), 0x80...0xFF:
+        bytes.append(byte)
       case UInt8(ascii: ".") where value.count > 2:
-        text.append(".")
+        bytes.append(byte)
       default:
-        text += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+        bytes.append(contentsOf: ("%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)).utf8)
       }
     }
+    var text = String(decoding: bytes, as: UTF8.self)
     if text.utf8.count > maxNameBytes {
-      text = String(text.prefix(maxNameBytes - 17)) + "-" + hexHash(value)
+      var cut = String(text.utf8.prefix(maxNameBytes - 17)) ?? String(text.prefix(maxNameBytes / 4))
+      while cut.utf8.count > maxNameBytes - 17 { cut.removeLast() }
+      text = cut + "-" + hexHash(value)
     }
     return text
   }

@@ -14,7 +14,12 @@ final class GroupedOutput {
     var lastUse = 0
   }
 
-  static let maxOpenFiles = 64
+  /// Descriptors kept open at most: 64, or fewer under a low `ulimit -n`.
+  static let maxOpenFiles: Int = {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 64 }
+    return max(4, min(64, Int(limit.rlim_cur) / 4))
+  }()
 
   private let directory: String
   private let temporary: String
