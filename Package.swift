@@ -41,7 +41,8 @@ let package = Package(
     ),
     .testTarget(
       name: "NDFlatTests",
-      dependencies: ["NDFlat"]
+      dependencies: ["NDFlat"],
+      exclude: ["Fixtures"]
     ),
   ]
 )
