@@ -1,3 +1,4 @@
+import Foundation
 import NDFlat
 
 /// Reads the output-shape options (`--split-by`, `--partition-by`, `--short-names`, `--preset`).
@@ -6,7 +7,7 @@ enum OutputOptions {
     if let preset = try Preset.parse(parsed) {
       if settings.explode == nil { settings.explode = preset.explode }
     } else if settings.explode == nil && settings.fields == nil && settings.schema == nil
-      && Preset.detect(parsed.operands.map(InputSource.init(argument:))) == .caliper
+      && !namesEnvelopePaths(parsed) && Preset.detect(parsed.operands.map(InputSource.init(argument:))) == .caliper
     {
       // A Caliper export needs no flags: one row per event, the envelope repeated.
       settings.explode = "data"
@@ -30,5 +31,18 @@ enum OutputOptions {
       throw UsageError("--split-by and --partition-by write files into a directory: give -o DIR")
     }
     if parsed.has("short-names") { settings.shortNames = true }
+  }
+
+  /// Does an option name a path into the envelope's array (`data.0.type`)? Then the
+  /// user thinks in envelopes, and a Caliper export is not exploded for them.
+  static func namesEnvelopePaths(_ parsed: ParsedArguments) -> Bool {
+    let options = ["where", "split-by", "partition-by", "local-time", "exclude", "by"]
+    return options.flatMap { parsed.all($0) }.contains { text in
+      let scalars = Array(text.unicodeScalars)
+      for index in scalars.indices.dropLast() where scalars[index] == "." {
+        if CharacterSet.decimalDigits.contains(scalars[index + 1]) { return true }
+      }
+      return false
+    }
   }
 }

@@ -26,6 +26,8 @@ final class Worker: @unchecked Sendable {
   private static let maxKnownShapes = 1 << 20
   /// `countBy`: the path whose value is counted per row.
   var countLookup: PathLookup?
+  /// The line being processed began with a UTF-8 BOM (skipped for parsing).
+  private var lineHasBOM = false
   /// This chunk's group keys → their index in the result.
   private var chunkKeys: [[UInt8]: Int32] = [:]
 
@@ -85,11 +87,16 @@ final class Worker: @unchecked Sendable {
         let newline = memchr(base + start, 0x0A, count - start)
         let end = newline.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
         line += 1
-        let bytes = UnsafeRawBufferPointer(start: base + start, count: end - start)
+        var bytes = UnsafeRawBufferPointer(start: base + start, count: end - start)
+        // A BOM starting a line mid-file: what `cat a.ndjson b.ndjson` makes of two
+        // exports that each begin with one. Skipped, but kept in a rejects file.
+        lineHasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        if lineHasBOM { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
         if !isBlank(bytes) {
           lastRecordUnterminated = newline == nil
           processRecord(bytes, line: line, offset: chunk.startOffset + start, into: result)
         }
+        lineHasBOM = false
         start = end + 1
       }
     }
@@ -345,9 +352,15 @@ final class Worker: @unchecked Sendable {
     result.counters.recordsRejected += 1
     guard !discovery else { return }
     let kept = keepRejectedBytes ? bytes : UnsafeRawBufferPointer(rebasing: bytes.prefix(512))
+    var exact = Array(kept)
+    var at = column
+    if lineHasBOM {
+      exact.insert(contentsOf: [0xEF, 0xBB, 0xBF], at: 0)
+      at = column.map { $0 + 3 }
+    }
     result.rejections.append(
       Rejection(
-        input: inputNames[result.inputIndex], line: line, offset: offset, column: column,
-        reason: reason, bytes: Array(kept)))
+        input: inputNames[result.inputIndex], line: line, offset: offset, column: at,
+        reason: reason, bytes: exact))
   }
 }
