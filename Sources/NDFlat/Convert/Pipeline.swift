@@ -52,7 +52,10 @@ final class Pipeline: @unchecked Sendable {
       while true {
         let chunk = next()
         guard try chunker.next(into: chunk) else {
+          // Workers touch the spare list too: only under the lock.
+          condition.lock()
           spareChunks.append(chunk)
+          condition.unlock()
           break
         }
         try Interruption.check()

@@ -159,8 +159,27 @@ final class Worker: @unchecked Sendable {
       shape = RecordShape.of(bytes)
       if let shape, knownShapes?.contains(shape) == true { return }
     }
+    if let column = StrayWhitespace.firstColumn(in: bytes) {
+      reject(
+        "invalid JSON: form feed or vertical tab outside a string", line: line, offset: offset, column: column,
+        bytes: bytes, into: result)
+      return
+    }
     extraction.pointee.beginRecord(line: bytes)
-    let outcome = handle.parse(bytes)
+    var outcome = handle.parse(bytes)
+    if outcome == .ok && extraction.pointee.isComplete {
+      // A token may still wait in yajl's lexer (`{"a":1}1`): finishing the parse
+      // flushes it, so trailing garbage is caught rather than carried to the next line.
+      outcome = handle.complete()
+      if outcome != .ok || !extraction.pointee.isComplete {
+        handle.renew()
+        let reason =
+          outcome == .canceled && extraction.pointee.failure != .notObject
+          ? failureReason(extraction.pointee.failure) : "invalid JSON: more than one JSON value on the line"
+        reject(reason, line: line, offset: offset, column: bytes.count, bytes: bytes, into: result)
+        return
+      }
+    }
     if outcome == .ok && extraction.pointee.isComplete {
       let committed =
         extraction.pointee.explodeNode >= 0

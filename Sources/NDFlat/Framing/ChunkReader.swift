@@ -96,9 +96,11 @@ final class ChunkReader {
   private func cut(_ chunk: Chunk, scanFrom: Int) throws -> Bool {
     if var scanner {
       let found = scanner.scan(UnsafePointer(chunk.bytes.base), count: chunk.bytes.count, atEnd: ended)
-      self.scanner = scanner
+      // The scanner's state (array opened or closed) counts only when the cut is taken:
+      // a scan that found no whole record is redone from the same bytes later.
       guard !found.records.isEmpty || (ended && found.consumed == chunk.bytes.count && chunk.bytes.count > 0)
       else { return false }
+      self.scanner = scanner
       let tail = chunk.bytes.count - found.consumed
       if tail > 0 { carry.append(UnsafePointer(chunk.bytes.base + found.consumed), tail) }
       chunk.bytes.count = found.consumed
@@ -144,6 +146,9 @@ final class ChunkReader {
         var after = index + first.end
         while after < count && (base[after] == 0x20 || base[after] == 0x09 || base[after] == 0x0D) { after += 1 }
         if valueBytes.contains(0x0A) || (after < count && base[after] != 0x0A) { form = .concat }
+      } else if UnsafeBufferPointer(start: base + index, count: count - index).contains(0x0A) {
+        // The first value does not end in the first read but spans lines: pretty-printed.
+        form = .concat
       }
     }
     setScanner()
