@@ -101,13 +101,15 @@ final class Worker: @unchecked Sendable {
       }
     }
     if let length = chunk.oversizeLength {
-      line += 1
+      line = chunk.oversizeLine.map { $0 + 1 } ?? line + 1
       result.counters.recordsRead += 1
       reject(
         "record is \(length) bytes, over the limit of \(maxRecordBytes) bytes (--max-record-bytes)",
         line: line, offset: chunk.startOffset, column: nil, bytes: UnsafeRawBufferPointer(start: nil, count: 0),
         into: result)
       if !result.rejections.isEmpty { result.rejections[result.rejections.count - 1].streamed = true }
+      // array/concat: the lines the chunk spans are its newlines.
+      if chunk.oversizeLine != nil { line = chunk.newlines }
     }
     if let damage = chunk.damage {
       if lastRecordUnterminated, let last = result.rejections.last, last.line == line {

@@ -12,6 +12,8 @@ final class Chunk: @unchecked Sendable {
   var bytes: ByteArena
   /// A line longer than the record limit that the reader skipped: its length.
   var oversizeLength: Int?
+  /// `array`/`concat` input: newlines before the skipped value (its line, 0-based).
+  var oversizeLine: Int?
   /// `array`/`concat` input: where each record lies (NDJSON chunks are split by the worker).
   var records: [ValueScanner.Found]?
   /// Newlines in the chunk (`array`/`concat` input), for line numbers.
@@ -27,6 +29,7 @@ final class Chunk: @unchecked Sendable {
   func reset() {
     bytes.count = 0
     oversizeLength = nil
+    oversizeLine = nil
     damage = nil
     records = nil
     newlines = 0

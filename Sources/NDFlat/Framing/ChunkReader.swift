@@ -81,11 +81,7 @@ final class ChunkReader {
           try skipOversizeLine(chunk)
           return true
         } else {
-          // A value over the limit in array/concat input: hand it over whole; the
-          // worker rejects it for its size.
-          let records = [ValueScanner.Found(start: 0, end: chunk.bytes.count, line: 0)]
-          chunk.records = records
-          offset += chunk.bytes.count
+          try skipOversizeValue(chunk)
           return true
         }
       }
@@ -195,9 +191,123 @@ final class ChunkReader {
     finishOversize(chunk, length)
   }
 
+  /// `array`/`concat` input: a value longer than the limit is skipped to its end
+  /// (strings, escapes and depth tracked across reads, never held whole), its bytes
+  /// streamed through ``onOversizeBytes``, the bytes after it carried over.
+  private func skipOversizeValue(_ chunk: Chunk) throws {
+    guard var scanner else { return }
+    let base = chunk.bytes.base
+    var count = chunk.bytes.count
+    // Separators before the value (and an array's `[`) are consumed for good.
+    let start = scanner.scan(UnsafePointer(base), count: count, atEnd: false).consumed
+    self.scanner = scanner
+    var newlines = 0
+    for index in 0..<start where base[index] == 0x0A { newlines += 1 }
+    chunk.oversizeLine = newlines
+    offset += start
+    var skipper = ValueSkipper(first: base[start])
+    var from = start
+    var length = 0
+    while true {
+      if let end = skipper.feed(base, from: from, to: count, newlines: &newlines) {
+        onOversizeBytes?(UnsafeRawBufferPointer(start: base + from, count: end - from), true)
+        length += end - from
+        offset += end - from
+        carry.append(UnsafePointer(base + end), count - end)
+        break
+      }
+      onOversizeBytes?(UnsafeRawBufferPointer(start: base + from, count: count - from), false)
+      length += count - from
+      offset += count - from
+      let n = try reader.read(into: base, capacity: chunk.bytes.capacity)
+      if n == 0 {
+        ended = true
+        onOversizeBytes?(UnsafeRawBufferPointer(start: nil, count: 0), true)
+        break
+      }
+      count = n
+      from = 0
+    }
+    chunk.newlines = newlines
+    chunk.records = []
+    finishOversize(chunk, length)
+  }
+
   private func finishOversize(_ chunk: Chunk, _ length: Int) {
     chunk.bytes.count = 0
     chunk.oversizeLength = length
     chunk.bytes.trim(keeping: chunkSize * 2)
+  }
+}
+
+/// Follows one JSON value byte by byte across reads, to find where it ends
+/// without holding it (strings, escapes and nesting depth only).
+struct ValueSkipper {
+  private enum Shape { case container, string, scalar }
+  private let shape: Shape
+  private var depth = 0
+  private var inString = false
+  private var escaped = false
+  private var started = false
+
+  init(first: UInt8) {
+    switch first {
+    case UInt8(ascii: "{"), UInt8(ascii: "["): shape = .container
+    case UInt8(ascii: "\""): shape = .string
+    default: shape = .scalar
+    }
+  }
+
+  /// The index just past the value's end within `from..<to`, or `nil` if it goes on.
+  mutating func feed(_ p: UnsafeMutablePointer<UInt8>, from: Int, to: Int, newlines: inout Int) -> Int? {
+    var i = from
+    while i < to {
+      let byte = p[i]
+      if byte == 0x0A { newlines += 1 }
+      switch shape {
+      case .scalar:
+        if started
+          && (byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == UInt8(ascii: ",")
+            || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "{")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "\""))
+        {
+          if byte == 0x0A { newlines -= 1 }
+          return i
+        }
+        started = true
+      case .string:
+        if !started {
+          started = true
+        } else if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          return i + 1
+        } else if byte == 0x0A {
+          newlines -= 1
+          return i
+        }
+      case .container:
+        if inString {
+          if escaped {
+            escaped = false
+          } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+          } else if byte == UInt8(ascii: "\"") {
+            inString = false
+          }
+        } else if byte == UInt8(ascii: "\"") {
+          inString = true
+        } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+          depth += 1
+        } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+          depth -= 1
+          if depth == 0 { return i + 1 }
+        }
+      }
+      i += 1
+    }
+    return nil
   }
 }
