@@ -102,6 +102,12 @@ func runMain() -> Int32 {
 
 signal(SIGPIPE, SIG_IGN)
 Interruption.prepare()
+// A parent may start us with SIGINT/SIGTERM blocked (Foundation's Process does, from a
+// dispatch thread): unblock them, or Ctrl-C and `kill` would be ignored.
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblocked, signalNumber) }
+sigprocmask(SIG_UNBLOCK, &unblocked, nil)
 for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
   signal(signalNumber) { received in
     // Leave the terminal's line clean if a progress bar was drawn, then go.

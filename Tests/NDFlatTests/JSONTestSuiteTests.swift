@@ -229,7 +229,7 @@ struct JSONTestSuiteTests {
   }
 
   /// Implementation-defined: only "no crash, no hang, counters balance" is asserted.
-  /// What ndflat does with each (snapshot 9945ad5), for the record:
+  /// What ndflat does with each (commits 9945ad5 and 836d0d3 alike), for the record:
   /// - lone or inverted surrogate escapes (`i_string_1st_surrogate_but_2nd_missing`,
   ///   `i_string_lone_second_surrogate`, `i_object_key_lone_2nd_surrogate`, …): rejected,
   ///   "invalid JSON: lone UTF-16 surrogate escape";

@@ -16,6 +16,9 @@ public struct Rejection: Sendable, Equatable {
   /// Its bytes already went to the rejects file while it was read (a record over
   /// the size limit is never held in memory).
   var streamed = false
+  /// Parallel runs: the over-limit record's bytes wait in this file, to be copied
+  /// into the rejects file in input order.
+  var spoolPath: String?
 
   public init(input: String, line: Int, offset: Int, column: Int?, reason: String, bytes: [UInt8]) {
     self.input = input

@@ -118,19 +118,43 @@ extension Converter {
 
   /// Reports a chunk's rejections (with absolute line numbers) and adds its counts.
   func account(_ result: ChunkResult, lineBase: Int, rejects: OutputFile?, into report: inout RunReport) throws {
+    var rejected = report.counters.recordsRejected
     for var rejection in result.rejections {
       rejection.line += lineBase
       onRejection?(rejection)
-      if let rejects, !rejection.streamed {
-        try rejects.write(rejection.bytes)
-        try rejects.write([0x0A])
+      if let rejects {
+        if let spool = rejection.spoolPath {
+          // An over-limit record spooled by the reader (parallel runs): copied in order.
+          try Converter.copy(spool, into: rejects)
+        } else if !rejection.streamed {
+          try rejects.write(rejection.bytes)
+          try rejects.write([0x0A])
+        }
+      }
+      if let spool = rejection.spoolPath {
+        unlink(spool)
+        TemporaryFiles.forget(spool)
+      }
+      rejected += 1
+      if let maxErrors = options.maxErrors, rejected >= maxErrors {
+        // Stop at exactly the Nth rejection: the ones after it are not reported.
+        throw NDFlatError(.limit, "stopped after \(rejected) rejected records (--max-errors \(maxErrors))")
       }
     }
     report.counters.add(result.counters)
     if options.countBy != nil { mergeCounts(result.valueCounts, into: &report) }
-    if let maxErrors = options.maxErrors, report.counters.recordsRejected >= maxErrors {
-      throw NDFlatError(
-        .limit, "stopped after \(report.counters.recordsRejected) rejected records (--max-errors \(maxErrors))")
+  }
+
+  /// Appends a spooled record (and its newline) to the rejects file.
+  static func copy(_ path: String, into rejects: OutputFile) throws {
+    let fd = try SystemCalls.openForReading(path)
+    defer { close(fd) }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let n = try SystemCalls.read(fd, buffer, 1 << 20, name: path)
+      if n == 0 { break }
+      try rejects.write(UnsafeRawBufferPointer(start: buffer, count: n))
     }
   }
 }

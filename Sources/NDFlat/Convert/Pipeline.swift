@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Runs the chunks of a set of inputs through workers and hands the results to a
 /// consumer in input order.
@@ -48,7 +49,9 @@ final class Pipeline: @unchecked Sendable {
       onOpen?(index, reader)
       let chunker = ChunkReader(
         reader: reader, chunkSize: chunkSize, maxRecordBytes: maxRecordBytes, form: form)
-      chunker.onOversizeBytes = onOversizeBytes
+      let spooler = workers.count > 1 && onOversizeBytes != nil ? OversizeSpooler() : nil
+      chunker.onOversizeBytes = spooler.map { spooler in { bytes, isEnd in spooler.take(bytes, isEnd: isEnd) } }
+        ?? onOversizeBytes
       while true {
         let chunk = next()
         guard try chunker.next(into: chunk) else {
@@ -59,6 +62,7 @@ final class Pipeline: @unchecked Sendable {
           break
         }
         try Interruption.check()
+        if let spooler, chunk.oversizeLength != nil { chunk.oversizeSpool = try spooler.finished() }
         chunk.sequence = sequence
         chunk.inputIndex = index
         sequence += 1
@@ -179,5 +183,39 @@ final class Pipeline: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
+  }
+}
+
+/// Parallel runs: the reader spools each over-limit record to a temporary file
+/// (earlier chunks' rejections may still be on their way), and the consumer copies
+/// it into the rejects file in input order.
+final class OversizeSpooler {
+  private var current: (fd: Int32, path: String)?
+  private var failure: Error?
+
+  func take(_ bytes: UnsafeRawBufferPointer, isEnd: Bool) {
+    do {
+      if current == nil { current = try TemporaryFiles.create(near: nil, prefix: "ndflat-oversize") }
+      if let current {
+        try SystemCalls.writeAll(current.fd, bytes, name: current.path)
+        if isEnd { try SystemCalls.writeAll(current.fd, UnsafeRawBufferPointer(Self.newline), name: current.path) }
+      }
+    } catch {
+      failure = error
+    }
+  }
+
+  nonisolated(unsafe) private static let newline: UnsafeBufferPointer<UInt8> = {
+    let text: StaticString = "\n"
+    return UnsafeBufferPointer(start: text.utf8Start, count: 1)
+  }()
+
+  /// The spool of the record just skipped.
+  func finished() throws -> String? {
+    if let failure { throw failure }
+    guard let done = current else { return nil }
+    close(done.fd)
+    current = nil
+    return done.path
   }
 }

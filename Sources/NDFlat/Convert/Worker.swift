@@ -107,7 +107,10 @@ final class Worker: @unchecked Sendable {
         "record is \(length) bytes, over the limit of \(maxRecordBytes) bytes (--max-record-bytes)",
         line: line, offset: chunk.startOffset, column: nil, bytes: UnsafeRawBufferPointer(start: nil, count: 0),
         into: result)
-      if !result.rejections.isEmpty { result.rejections[result.rejections.count - 1].streamed = true }
+      if !result.rejections.isEmpty {
+        result.rejections[result.rejections.count - 1].streamed = true
+        result.rejections[result.rejections.count - 1].spoolPath = chunk.oversizeSpool
+      }
       // array/concat: the lines the chunk spans are its newlines.
       if chunk.oversizeLine != nil { line = chunk.newlines }
     }

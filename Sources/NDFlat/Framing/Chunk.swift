@@ -14,6 +14,8 @@ final class Chunk: @unchecked Sendable {
   var oversizeLength: Int?
   /// `array`/`concat` input: newlines before the skipped value (its line, 0-based).
   var oversizeLine: Int?
+  /// Parallel runs with a rejects file: where the skipped record's bytes were spooled.
+  var oversizeSpool: String?
   /// `array`/`concat` input: where each record lies (NDJSON chunks are split by the worker).
   var records: [ValueScanner.Found]?
   /// Newlines in the chunk (`array`/`concat` input), for line numbers.
@@ -30,6 +32,7 @@ final class Chunk: @unchecked Sendable {
     bytes.count = 0
     oversizeLength = nil
     oversizeLine = nil
+    oversizeSpool = nil
     damage = nil
     records = nil
     newlines = 0

@@ -134,6 +134,9 @@ final class ChunkReader {
     form = .ndjson
     if index < count && base[index] == UInt8(ascii: "[") {
       form = .array
+    } else if looksLikeLines(UnsafePointer(base + index), count - index) {
+      // Most of the first lines are one object each: NDJSON, even if a line is damaged.
+      form = .ndjson
     } else if index < count && base[index] == UInt8(ascii: "{") {
       var probe = ValueScanner(separator: .whitespace)
       let found = probe.scan(UnsafePointer(base + index), count: count - index, atEnd: ended, limit: 1)
@@ -148,6 +151,29 @@ final class ChunkReader {
       }
     }
     setScanner()
+  }
+
+  /// Do at least two of the first lines (up to 16) exist, and does each of most of
+  /// them start with `{` and end with `}` (NDJSON), unlike pretty-printed or run-together
+  /// values?
+  private func looksLikeLines(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var lines = 0
+    var objects = 0
+    var start = 0
+    while start < count && lines < 16 {
+      guard let hit = memchr(p + start, 0x0A, count - start) else { break }
+      let end = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      var first = start
+      var last = end - 1
+      while first < end && (p[first] == 0x20 || p[first] == 0x09 || p[first] == 0x0D) { first += 1 }
+      while last > first && (p[last] == 0x20 || p[last] == 0x09 || p[last] == 0x0D) { last -= 1 }
+      if first < end {
+        lines += 1
+        if p[first] == UInt8(ascii: "{") && p[last] == UInt8(ascii: "}") { objects += 1 }
+      }
+      start = end + 1
+    }
+    return lines >= 2 && objects * 2 > lines
   }
 
   /// The index of the last newline at or after `start` (the last line is short, so a
