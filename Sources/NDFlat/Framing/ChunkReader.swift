@@ -145,12 +145,21 @@ final class ChunkReader {
         var after = index + first.end
         while after < count && (base[after] == 0x20 || base[after] == 0x09 || base[after] == 0x0D) { after += 1 }
         if valueBytes.contains(0x0A) || (after < count && base[after] != 0x0A) { form = .concat }
-      } else if UnsafeBufferPointer(start: base + index, count: count - index).contains(0x0A) {
-        // The first value does not end in the first read but spans lines: pretty-printed.
+      } else if !ended, firstLineIsOpeningBrace(UnsafePointer(base + index), count - index) {
+        // The first value goes on past the first read and opens with `{` alone on its
+        // line: a pretty-printed value (a damaged NDJSON line would have more on it).
         form = .concat
       }
     }
     setScanner()
+  }
+
+  /// Is the first line `{` alone (trailing spaces aside)?
+  private func firstLineIsOpeningBrace(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    guard count > 0, p[0] == UInt8(ascii: "{") else { return false }
+    var index = 1
+    while index < count && (p[index] == 0x20 || p[index] == 0x09 || p[index] == 0x0D) { index += 1 }
+    return index < count && p[index] == 0x0A
   }
 
   /// Do at least two of the first lines (up to 16) exist, and does each of most of
