@@ -74,39 +74,11 @@ extension Converter {
     var report = RunReport()
     report.columns = shared.names.map { String(decoding: $0, as: UTF8.self) }
     do {
-      let pipeline = Pipeline(
-        workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
-        form: options.inputForm)
-      let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
-      pipeline.onOpen = { _, reader in tracker.opened(reader) }
-      if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
-      var buckets: [ByteArena] = []
-      defer { for bucket in buckets { bucket.release() } }
-      var currentInput = -1
-      var lineBase = 0
-      try pipeline.run(sources) { result in
-        if result.inputIndex != currentInput {
-          currentInput = result.inputIndex
-          lineBase = 0
-        }
-        // Gather each group's rows of this chunk, then write each group once.
-        while buckets.count < result.groupKeys.count { buckets.append(ByteArena(capacity: 1 << 12)) }
-        for index in 0..<result.groupKeys.count { buckets[index].count = 0 }
-        var start = 0
-        for (key, end) in result.rowGroups {
-          buckets[Int(key)].append(UnsafePointer(result.output.base + start), end - start)
-          start = end
-        }
-        for index in 0..<result.groupKeys.count where buckets[index].count > 0 {
-          try output.write(key: result.groupKeys[index], buckets[index].bytes)
-        }
-        try self.account(result, lineBase: lineBase, rejects: rejects, into: &report)
-        lineBase += result.lineCount
-        tracker.update(records: report.counters.recordsRead)
+      try runGrouped(sources, workers: workers, rejects: rejects, report: &report) { key, bytes in
+        try output.write(key: key, bytes)
       }
       report.outputFiles = try output.commit()
       try rejects?.commit()
-      report.bytesRead = tracker.bytesRead
     } catch {
       output.discard()
       rejects?.discard()
@@ -114,6 +86,44 @@ extension Converter {
     }
     report.elapsed = Date().timeIntervalSince(started)
     return report
+  }
+
+  /// The writing pass of grouped output: runs the workers, gathers each group's rows
+  /// of a chunk and hands them to `write` once per group, in input order.
+  func runGrouped(
+    _ sources: [InputSource], workers: [Worker], rejects: OutputFile?, report: inout RunReport,
+    write: ([UInt8], UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    let pipeline = Pipeline(
+      workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
+      form: options.inputForm)
+    let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
+    pipeline.onOpen = { _, reader in tracker.opened(reader) }
+    if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
+    var buckets: [ByteArena] = []
+    defer { for bucket in buckets { bucket.release() } }
+    var currentInput = -1
+    var lineBase = 0
+    try pipeline.run(sources) { result in
+      if result.inputIndex != currentInput {
+        currentInput = result.inputIndex
+        lineBase = 0
+      }
+      while buckets.count < result.groupKeys.count { buckets.append(ByteArena(capacity: 1 << 12)) }
+      for index in 0..<result.groupKeys.count { buckets[index].count = 0 }
+      var start = 0
+      for (key, end) in result.rowGroups {
+        buckets[Int(key)].append(UnsafePointer(result.output.base + start), end - start)
+        start = end
+      }
+      for index in 0..<result.groupKeys.count where buckets[index].count > 0 {
+        try write(result.groupKeys[index], buckets[index].bytes)
+      }
+      try account(result, lineBase: lineBase, rejects: rejects, into: &report)
+      lineBase += result.lineCount
+      tracker.update(records: report.counters.recordsRead)
+    }
+    report.bytesRead = tracker.bytesRead
   }
 
   /// Reports a chunk's rejections (with absolute line numbers) and adds its counts.
@@ -188,50 +198,22 @@ extension Converter {
     report.columns = shared.names.map { String(decoding: $0, as: UTF8.self) }
     var sheets: [[UInt8]: Int] = [:]
     do {
-      let pipeline = Pipeline(
-        workers: workers, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes,
-        form: options.inputForm)
-      let tracker = ProgressTracker(phase: .writing, sources: sources, report: onProgress)
-      pipeline.onOpen = { _, reader in tracker.opened(reader) }
-      if let rejects { pipeline.onOversizeBytes = Converter.streamOversize(into: rejects) }
-      var buckets: [ByteArena] = []
-      defer { for bucket in buckets { bucket.release() } }
-      var currentInput = -1
-      var lineBase = 0
-      try pipeline.run(sources) { result in
-        if result.inputIndex != currentInput {
-          currentInput = result.inputIndex
-          lineBase = 0
+      try runGrouped(sources, workers: workers, rejects: rejects, report: &report) { key, bytes in
+        let sheet: Int
+        if let known = sheets[key] {
+          sheet = known
+        } else {
+          let value = GroupKeyReader.decode(key).first ?? nil
+          sheet = try workbook.sheet(
+            named: value ?? Array("(missing)".utf8), columns: (perGroup[key] ?? shared).names)
+          sheets[key] = sheet
         }
-        while buckets.count < result.groupKeys.count { buckets.append(ByteArena(capacity: 1 << 12)) }
-        for index in 0..<result.groupKeys.count { buckets[index].count = 0 }
-        var start = 0
-        for (key, end) in result.rowGroups {
-          buckets[Int(key)].append(UnsafePointer(result.output.base + start), end - start)
-          start = end
-        }
-        for index in 0..<result.groupKeys.count where buckets[index].count > 0 {
-          let key = result.groupKeys[index]
-          let sheet: Int
-          if let known = sheets[key] {
-            sheet = known
-          } else {
-            let value = GroupKeyReader.decode(key).first ?? nil
-            sheet = try workbook.sheet(
-              named: value ?? Array("(missing)".utf8), columns: (perGroup[key] ?? shared).names)
-            sheets[key] = sheet
-          }
-          try workbook.write(buckets[index].bytes, sheet: sheet)
-        }
-        try self.account(result, lineBase: lineBase, rejects: rejects, into: &report)
-        lineBase += result.lineCount
-        tracker.update(records: report.counters.recordsRead)
+        try workbook.write(bytes, sheet: sheet)
       }
       try workbook.commit()
       try rejects?.commit()
       report.counters.warnings += workbook.warnings
       report.outputFiles = [path]
-      report.bytesRead = tracker.bytesRead
     } catch {
       workbook.discard()
       rejects?.discard()
