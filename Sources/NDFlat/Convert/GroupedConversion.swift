@@ -42,9 +42,7 @@ extension Converter {
       let worker = try makeWorker(layout: shared, discovery: false, names: names)
       worker.grouping = GroupKeyReader(spec)
       for (key, layout) in perGroup {
-        var slots = UnsafeVector<Int32>(capacity: max(layout.slots.count, 4))
-        for slot in layout.slots { slots.append(slot) }
-        worker.groupSlots[key] = slots
+        worker.groupSlots[key] = RowFormatter.ColumnSet(slots: layout.slots)
       }
       return worker
     }

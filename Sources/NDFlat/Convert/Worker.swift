@@ -17,7 +17,7 @@ final class Worker: @unchecked Sendable {
   /// Grouped output (`--split-by`, `--partition-by`): how a row's group is found.
   var grouping: GroupKeyReader?
   /// Grouped CSV/TSV/xlsx: each group's own columns (from discovery).
-  var groupSlots: [[UInt8]: UnsafeVector<Int32>] = [:]
+  var groupSlots: [[UInt8]: RowFormatter.ColumnSet] = [:]
   /// Grouped discovery: the slots each group has shown so far (this worker).
   private var groupSeen: [[UInt8]: Set<Int32>] = [:]
   /// Discovery without filters or groups: shapes of accepted records (a line of a
@@ -350,8 +350,8 @@ final class Worker: @unchecked Sendable {
       return
     }
     result.counters.rowsWritten += 1
-    if let slots = groupSlots[key] {
-      result.counters.warnings += formatter.writeRow(extraction, slots: slots, into: &result.output)
+    if let columns = groupSlots[key] {
+      result.counters.warnings += formatter.writeRow(extraction, columns: columns, into: &result.output)
     } else {
       result.counters.warnings += formatter.writeRow(extraction, into: &result.output)
     }

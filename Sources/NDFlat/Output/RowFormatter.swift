@@ -134,21 +134,34 @@ struct RowFormatter {
     }
   }
 
-  /// Writes the current row with another column list (a `--split-by` group's own
-  /// columns); the formatter's own list is untouched.
-  mutating func writeRow(
-    _ x: UnsafeMutablePointer<Extraction>, slots: UnsafeVector<Int32>, into out: inout ByteArena
-  ) -> Int {
-    let own = columnSlots
-    columnSlots = slots
-    let ownIndex = columnOfSlot
-    columnOfSlot = UnsafeVector(capacity: 64)
-    indexColumns()
-    defer {
-      columnOfSlot.release()
-      columnOfSlot = ownIndex
-      columnSlots = own
+  /// A column list of its own (a `--split-by` group's): the slots, and each slot's
+  /// column, built once per group.
+  struct ColumnSet {
+    var slots: UnsafeVector<Int32>
+    var columnOfSlot: UnsafeVector<Int32>
+
+    init(slots list: [Int32]) {
+      slots = UnsafeVector(capacity: max(list.count, 4))
+      for slot in list { slots.append(slot) }
+      columnOfSlot = UnsafeVector(capacity: 64)
+      columnOfSlot.ensureCount(Int(list.max() ?? -1) + 1, filling: -1)
+      for (column, slot) in list.enumerated() where slot >= 0 { columnOfSlot[Int(slot)] = Int32(column) }
     }
+
+    func release() {
+      slots.release()
+      columnOfSlot.release()
+    }
+  }
+
+  /// Writes the current row with another column list; the formatter's own is untouched.
+  mutating func writeRow(
+    _ x: UnsafeMutablePointer<Extraction>, columns: ColumnSet, into out: inout ByteArena
+  ) -> Int {
+    let own = (columnSlots, columnOfSlot)
+    columnSlots = columns.slots
+    columnOfSlot = columns.columnOfSlot
+    defer { (columnSlots, columnOfSlot) = own }
     return writeRow(x, into: &out)
   }
 
