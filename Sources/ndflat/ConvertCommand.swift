@@ -152,19 +152,3 @@ enum ConvertCommand {
     return number
   }
 }
-
-/// Option lines for help texts.
-enum OptionHelp {
-  static func render(_ specs: [OptionSpec]) -> String {
-    let lefts = specs.map { spec -> String in
-      var left = spec.short.map { "-\($0), " } ?? "    "
-      left += "--" + spec.long
-      if let value = spec.valueName { left += " " + value }
-      return left
-    }
-    let width = (lefts.map(\.count).max() ?? 0) + 2
-    return zip(lefts, specs).map { left, spec in
-      "  " + left + String(repeating: " ", count: width - left.count) + spec.help
-    }.joined(separator: "\n")
-  }
-}

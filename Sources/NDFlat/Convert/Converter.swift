@@ -85,20 +85,9 @@ public final class Converter {
     _ inputs: [InputSource], to target: OutputTarget, collect: ([UInt8]) -> Void
   ) throws -> RunReport {
     let started = Date()
-    var sources = inputs.isEmpty ? [.standardInput] : inputs
-    var spool: String?
-    defer {
-      if let spool {
-        unlink(spool)
-        TemporaryFiles.forget(spool)
-      }
-    }
-    if needsDiscovery, let index = sources.firstIndex(of: .standardInput) {
-      let path = try spoolStandardInput()
-      spool = path
-      sources[index] = .file(path)
-    }
-    let names = inputs.isEmpty ? ["<stdin>"] : inputs.map(\.description)
+    let prepared = try prepareInputs(inputs)
+    defer { prepared.removeSpool() }
+    let (sources, names) = (prepared.sources, prepared.names)
 
     var report = RunReport()
     let layout = try columnLayout(sources, names: names)
@@ -211,16 +200,11 @@ public final class Converter {
       return ColumnLayout.forSchema(schema, eventType: options.schemaEventType, options: options)
     }
     guard needsDiscovery else { return ColumnLayout.documentOrder(options: options) }
-    let registry = try discoverColumns(sources, names: names)
+    let registry = try discover(sources, names: names, grouping: nil).registry
     return ColumnLayout.forDiscovered(registry, options: options)
   }
 
-  /// Pass one: the union of all flattened paths, in first-seen order (and, for
-  /// grouped output, each group's own union in its first-seen order).
-  func discoverColumns(_ sources: [InputSource], names: [String]) throws -> ColumnRegistry {
-    try discover(sources, names: names, grouping: nil).registry
-  }
-
+  /// What pass one found.
   struct Discovery {
     var registry = ColumnRegistry()
     /// Group keys in first-seen order, and each group's column names in first-seen order.
@@ -228,6 +212,8 @@ public final class Converter {
     var groupColumns: [[UInt8]: [[UInt8]]] = [:]
   }
 
+  /// Pass one: the union of all flattened paths, in first-seen order (and, for
+  /// grouped output, each group's own union in its first-seen order).
   func discover(_ sources: [InputSource], names: [String], grouping: GroupKeySpec?) throws -> Discovery {
     let workers = try (0..<options.threads).map { _ -> Worker in
       let worker = try makeWorker(layout: ColumnLayout.documentOrder(options: options), discovery: true, names: names)
@@ -371,6 +357,32 @@ public final class Converter {
   }
 
   // MARK: Standard input
+
+  /// The inputs to read (standard input when none), their names for messages, and
+  /// the temporary copy of standard input when the run reads it twice.
+  struct PreparedInputs {
+    var sources: [InputSource]
+    var names: [String]
+    var spool: String?
+
+    func removeSpool() {
+      guard let spool else { return }
+      unlink(spool)
+      TemporaryFiles.forget(spool)
+    }
+  }
+
+  func prepareInputs(_ inputs: [InputSource]) throws -> PreparedInputs {
+    var prepared = PreparedInputs(
+      sources: inputs.isEmpty ? [.standardInput] : inputs,
+      names: inputs.isEmpty ? ["<stdin>"] : inputs.map(\.description))
+    if needsDiscovery, let index = prepared.sources.firstIndex(of: .standardInput) {
+      let path = try spoolStandardInput()
+      prepared.spool = path
+      prepared.sources[index] = .file(path)
+    }
+    return prepared
+  }
 
   /// Copies standard input to a temporary file so it can be read twice.
   func spoolStandardInput() throws -> String {

@@ -9,20 +9,9 @@ extension Converter {
       throw NDFlatError(.usage, "--partition-by writes CSV, TSV or NDJSON files; use --format csv")
     }
     let started = Date()
-    var sources = inputs.isEmpty ? [.standardInput] : inputs
-    let names = inputs.isEmpty ? ["<stdin>"] : inputs.map(\.description)
-    var spool: String?
-    defer {
-      if let spool {
-        unlink(spool)
-        TemporaryFiles.forget(spool)
-      }
-    }
-    if needsDiscovery, let index = sources.firstIndex(of: .standardInput) {
-      let path = try spoolStandardInput()
-      spool = path
-      sources[index] = .file(path)
-    }
+    let prepared = try prepareInputs(inputs)
+    defer { prepared.removeSpool() }
+    let (sources, names) = (prepared.sources, prepared.names)
 
     // Columns: one layout for all groups, or each group's own.
     var shared: ColumnLayout

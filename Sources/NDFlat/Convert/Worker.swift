@@ -326,9 +326,8 @@ final class Worker: @unchecked Sendable {
   /// Grouped output: discovery notes the group's new columns; the writing pass
   /// writes the row with the group's columns and tags it with its group.
   private func emitGroupedRow(into result: ChunkResult) {
-    guard var reader = grouping else { return }
-    let key = reader.key(extraction)
-    grouping = reader
+    // In place: copying the reader out and back would retain its lookups per row.
+    guard let key = grouping?.key(extraction) else { return }
     let id: Int32
     if let known = chunkKeys[key] {
       id = known

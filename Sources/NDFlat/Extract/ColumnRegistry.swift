@@ -26,7 +26,4 @@ struct ColumnRegistry: Sendable {
 
   /// The slot of `name` if it is registered.
   func existingSlot(for name: [UInt8]) -> Int32? { slots[name] }
-
-  /// Column names as Strings (invalid UTF-8 is repaired, for display only).
-  var stringNames: [String] { names.map { String(decoding: $0, as: UTF8.self) } }
 }

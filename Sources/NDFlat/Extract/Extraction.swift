@@ -42,8 +42,6 @@ struct Extraction {
   var captureWarnings = 0
   /// With `--fields`, unwanted keys are kept in the trie for prediction up to this many nodes.
   static let maxUnwantedNodes = 1 << 16
-  /// Slots registered by the last committed record (for schema discovery).
-  var newSlotsInRecord = 0
   /// Values of the last committed record that shared a column name with another
   /// path (a key holding the separator, e.g. `{"a.b":1,"a":{"b":2}}`): the later
   /// one fills the cell; each such clash counts as a warning.
@@ -125,7 +123,6 @@ struct Extraction {
   /// Resolves every kept value to its column slot. Returns `false` if the record
   /// would take the column count past the cap.
   mutating func commitRecord() -> Bool {
-    newSlotsInRecord = 0
     nameClashes = 0
     for i in 0..<entries.count {
       let entry = entries[i]
@@ -149,7 +146,6 @@ struct Extraction {
         }
         slot = registry.slot(for: name(of: entry.node))
         trie.node(entry.node).pointee.slot = slot
-        newSlotsInRecord &+= 1
       }
       if Int(slot) >= slotStamp.count {
         slotStamp.ensureCount(registry.count, filling: 0)

@@ -87,12 +87,10 @@ struct RowFormatter {
       if index > 0 { out.append(delimiter) }
       name.withUnsafeBufferPointer { buffer in
         guard let start = buffer.baseAddress else { return }
-        let prefix = excel ? SpreadsheetSafety.prefix(for: .string, start, buffer.count) : nil
-        if format == .tsv {
-          if let prefix { out.append(prefix) }
-          out.appendTSVField(start, buffer.count)
+        if excel {
+          _ = writeSpreadsheetSafe(.string, start, buffer.count, into: &out)
         } else {
-          out.appendCSVField(start, buffer.count, delimiter: delimiter, prefix: prefix)
+          writeText(start, buffer.count, into: &out)
         }
       }
     }
@@ -172,12 +170,10 @@ struct RowFormatter {
       writeEncodedCells(x, into: &out)
     } else if format == .json {
       if dynamicKeys { writeDocumentOrderObject(x, into: &out) } else { writeFixedObject(x, into: &out) }
-    } else if excel {
-      return writeSpreadsheetSafeRow(x, into: &out)
-    } else if nullLength == 0 && extraColumnSlot == RowFormatter.noExtraColumn {
+    } else if !excel && nullLength == 0 && extraColumnSlot == RowFormatter.noExtraColumn {
       writeSparseRow(x, into: &out)
     } else {
-      writeDelimitedRow(x, into: &out)
+      return writeDelimitedRow(x, into: &out)
     }
     return 0
   }
@@ -229,40 +225,8 @@ struct RowFormatter {
     appendLineEnding(into: &out)
   }
 
-  private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
-    for column in 0..<columnSlots.count {
-      if column > 0 { out.append(delimiter) }
-      if columnSlots[column] == extraColumnSlot {
-        writeExtraCell(x, into: &out)
-        continue
-      }
-      guard let entry = x.pointee.entry(forSlot: columnSlots[column]) else {
-        appendNull(into: &out)
-        continue
-      }
-      switch entry.kind {
-      case .string, .number, .json:
-        writeText(x.pointee.bytes(of: entry), entry.length, into: &out)
-      case .trueValue: appendLiteral("true", into: &out)
-      case .falseValue: appendLiteral("false", into: &out)
-      case .null, .dead: appendNull(into: &out)
-      }
-    }
-    appendLineEnding(into: &out)
-  }
-
-  /// `--schema`: the `_extra` cell, compact JSON of the fields outside the schema.
-  private func writeExtraCell(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
-    scratch.pointee.count = 0
-    guard x.pointee.appendExtraJSON(knownSlots: knownSlots, into: &scratch.pointee) else {
-      appendNull(into: &out)
-      return
-    }
-    writeText(UnsafePointer(scratch.pointee.base), scratch.pointee.count, into: &out)
-  }
-
-  /// `--excel`: like ``writeDelimitedRow`` with each text cell made spreadsheet-safe.
-  private func writeSpreadsheetSafeRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {
+  /// Every column visited in order (null text, `_extra` or `--excel` in play).
+  private func writeDelimitedRow(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) -> Int {
     var warnings = 0
     for column in 0..<columnSlots.count {
       if column > 0 { out.append(delimiter) }
@@ -276,18 +240,10 @@ struct RowFormatter {
       }
       switch entry.kind {
       case .string, .number, .json:
-        var length = entry.length
-        let bytes = x.pointee.bytes(of: entry)
-        if length > SpreadsheetSafety.maxCellLength {
-          length = SpreadsheetSafety.truncatedLength(bytes, length)
-          warnings += 1
-        }
-        let prefix = SpreadsheetSafety.prefix(for: entry.kind, bytes, length)
-        if format == .tsv {
-          if let prefix { out.append(prefix) }
-          out.appendTSVField(bytes, length)
+        if excel {
+          warnings += writeSpreadsheetSafe(entry.kind, x.pointee.bytes(of: entry), entry.length, into: &out)
         } else {
-          out.appendCSVField(bytes, length, delimiter: delimiter, prefix: prefix)
+          writeText(x.pointee.bytes(of: entry), entry.length, into: &out)
         }
       case .trueValue: appendLiteral("true", into: &out)
       case .falseValue: appendLiteral("false", into: &out)
@@ -295,6 +251,36 @@ struct RowFormatter {
       }
     }
     appendLineEnding(into: &out)
+    return warnings
+  }
+
+  /// `--schema`: the `_extra` cell, compact JSON of the fields outside the schema.
+  private func writeExtraCell(_ x: UnsafeMutablePointer<Extraction>, into out: inout ByteArena) {
+    scratch.pointee.count = 0
+    guard x.pointee.appendExtraJSON(knownSlots: knownSlots, into: &scratch.pointee) else {
+      appendNull(into: &out)
+      return
+    }
+    writeText(UnsafePointer(scratch.pointee.base), scratch.pointee.count, into: &out)
+  }
+
+  /// `--excel`: one text cell made spreadsheet-safe; returns 1 when it was cut.
+  private func writeSpreadsheetSafe(
+    _ kind: ValueKind, _ bytes: UnsafePointer<UInt8>, _ length: Int, into out: inout ByteArena
+  ) -> Int {
+    var length = length
+    var warnings = 0
+    if length > SpreadsheetSafety.maxCellLength {
+      length = SpreadsheetSafety.truncatedLength(bytes, length)
+      warnings = 1
+    }
+    let prefix = SpreadsheetSafety.prefix(for: kind, bytes, length)
+    if format == .tsv {
+      if let prefix { out.append(prefix) }
+      out.appendTSVField(bytes, length)
+    } else {
+      out.appendCSVField(bytes, length, delimiter: delimiter, prefix: prefix)
+    }
     return warnings
   }
 

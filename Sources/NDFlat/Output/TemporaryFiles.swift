@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Paths of temporary files the run has open, so a signal handler can remove them.
 ///
@@ -11,17 +12,11 @@ public enum TemporaryFiles {
     table.initialize(repeating: nil, count: capacity)
     return table
   }()
-  nonisolated(unsafe) private static var lock = pthread_mutex_t()
-  nonisolated(unsafe) private static var lockReady = false
+  /// Guards changes to `table` (the signal handler only reads it).
+  private static let lock = Mutex(())
 
   private static func withLock<T>(_ body: () -> T) -> T {
-    if !lockReady {
-      pthread_mutex_init(&lock, nil)
-      lockReady = true
-    }
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    return body()
+    lock.withLock { _ in body() }
   }
 
   /// Remembers `path` until ``forget(_:)``.
@@ -78,29 +73,17 @@ public enum TemporaryFiles {
 }
 
 /// Working directories of a run (split and partition output), removed on a signal
-/// by the main thread (see ``InterruptFlag``), since a signal handler cannot walk a tree.
+/// by the main thread (see ``Interruption``), since a signal handler cannot walk a tree.
 public enum TemporaryDirectories {
-  nonisolated(unsafe) private static var paths: [String] = []
-  nonisolated(unsafe) private static var lock = pthread_mutex_t()
-  nonisolated(unsafe) private static var lockReady = false
-
-  private static func withLock<T>(_ body: () -> T) -> T {
-    if !lockReady {
-      pthread_mutex_init(&lock, nil)
-      lockReady = true
-    }
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    return body()
-  }
+  private static let paths = Mutex<[String]>([])
 
   static func register(_ path: String) {
-    withLock { paths.append(path) }
+    paths.withLock { $0.append(path) }
     Interruption.openedDirectory()
   }
 
   static func forget(_ path: String) {
-    let removed = withLock { () -> Bool in
+    let removed = paths.withLock { paths -> Bool in
       let before = paths.count
       paths.removeAll { $0 == path }
       return paths.count < before
@@ -108,13 +91,9 @@ public enum TemporaryDirectories {
     if removed { Interruption.closedDirectory() }
   }
 
-  /// Are there working directories to clean up?
-  public static var isEmpty: Bool { withLock { paths.isEmpty } }
-
   /// Removes every working directory (not from a signal handler).
   public static func removeAll() {
-    let current = withLock { paths }
-    for path in current {
+    for path in paths.withLock({ $0 }) {
       GroupedOutput.removeTree(path)
       forget(path)
     }

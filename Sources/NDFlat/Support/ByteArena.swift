@@ -34,12 +34,9 @@ struct ByteArena {
   private mutating func grow(to needed: Int) {
     var newCapacity = capacity &* 2
     while newCapacity < needed { newCapacity &*= 2 }
-    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-    newBase.update(from: base, count: count)
-    base.deallocate()
-    base = newBase
-    capacity = newCapacity
+    growCapacity(to: newCapacity)
   }
+
 
   @inline(__always)
   mutating func append(_ byte: UInt8) {
