@@ -34,20 +34,7 @@ enum BadKit {
 
   /// The built `ndflat`: beside the test bundle (as swift-argument-parser finds
   /// it), else `<package root>/.build/debug`.
-  static let binary: String? = {
-    var candidates: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent())
-      candidates.append(bundle.bundleURL)
-    }
-    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-    if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-    return candidates.map { $0.appendingPathComponent("ndflat").path }
-      .first { FileManager.default.isExecutableFile(atPath: $0) }
-  }()
+  static let binary: String? = TestSupport.binary?.path
 
   static func program(_ name: String) -> String? {
     ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin"].map { $0 + "/" + name }

@@ -24,19 +24,7 @@ private enum CLIPaths {
 
   /// The built products: beside the test bundle / executable (as swift-argument-parser
   /// finds them), else `<package root>/.build/debug`.
-  static let products: URL? = {
-    var candidates: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent())
-      candidates.append(bundle.bundleURL)
-    }
-    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-    if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("ndflat").path) }
-  }()
+  static let products: URL? = TestSupport.productsDirectory
 
   static var binary: URL? { products?.appendingPathComponent("ndflat") }
 

@@ -18,20 +18,7 @@ private enum Paths {
 
   /// The directory holding the built products, found as swift-argument-parser does:
   /// beside the test bundle / executable, else `<package root>/.build/debug`.
-  static let productsDirectory: URL? = {
-    var candidates: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent())
-      candidates.append(bundle.bundleURL)
-    }
-    candidates.append(Bundle.main.bundleURL)
-    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-    if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("ndflat").path) }
-  }()
+  static let productsDirectory: URL? = TestSupport.productsDirectory
 
   static var binary: URL? { productsDirectory?.appendingPathComponent("ndflat") }
 }

@@ -7,13 +7,12 @@ import Testing
 /// corpus, in every output mode, with small chunks so the workers really share the work.
 @Suite("Parallel output equals serial output on the sample and the corpus")
 struct ParallelSampleTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let root = TestSupport.packageRoot
 
   static func input(_ relative: String) throws -> [UInt8]? {
     let url = root.appendingPathComponent(relative)
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      if ProcessInfo.processInfo.environment["CI"] == "true" || !relative.hasPrefix("..") {
+      if TestSupport.isCI || !relative.hasPrefix("..") {
         Issue.record("missing input \(url.path)")
       }
       return nil

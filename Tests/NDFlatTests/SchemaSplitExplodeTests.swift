@@ -27,20 +27,7 @@ private enum SSEPaths {
   static var caliperAvailable: Bool { FileManager.default.isReadableFile(atPath: caliper.path) }
 
   /// The built `ndflat`: beside the test bundle (any scratch path), else `.build/debug`.
-  static let binary: URL? = {
-    var candidates: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent())
-      candidates.append(bundle.bundleURL)
-    }
-    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-    if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-    return candidates.map { $0.appendingPathComponent("ndflat") }
-      .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-  }()
+  static let binary: URL? = TestSupport.binary
 
   static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
 }

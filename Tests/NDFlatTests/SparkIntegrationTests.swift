@@ -18,20 +18,7 @@ private enum SparkPaths {
 
   /// The built `ndflat`: beside the test bundle / executable (as swift-argument-parser
   /// finds its products), else `<package root>/.build/debug`.
-  static let binary: URL? = {
-    var candidates: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      candidates.append(bundle.bundleURL.deletingLastPathComponent())
-      candidates.append(bundle.bundleURL)
-    }
-    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-    if let first = CommandLine.arguments.first {
-      candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug"))
-    return candidates.map { $0.appendingPathComponent("ndflat") }
-      .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-  }()
+  static let binary: URL? = TestSupport.binary
 
   static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
